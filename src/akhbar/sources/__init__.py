@@ -1,0 +1,654 @@
+"""The only reader of raw input: formats, encodings, metadata, rejects, limits (issue 6, reader side).
+
+:func:`iter_source_batches` turns paths (files, folders, globs, ``-`` for standard input, ``.gz`` and
+``.zip`` archives) into batches of ``documents`` rows (:data:`DOCUMENT_COLUMNS`, the columns of
+``schemas.DOCUMENTS`` except ``n_tokens``, ``run_id`` and ``ingested_at``) and ``rejected`` rows
+(``schemas.REJECTED_DOCUMENTS`` except ``run_id``). A bad input never raises: it becomes a rejected row
+with a code from :data:`REJECT_REASONS`. Only a path that does not exist at all raises
+:class:`akhbar.errors.IngestError`, before anything is read.
+
+``raw_text`` is the article's own text as decoded, with markup removed and nothing else changed; see
+:mod:`akhbar.sources.formats` for the per-format rule and :mod:`akhbar.sources.encoding` for how the
+encoding is chosen. ``doc_id`` is the SHA-256 (hex) of ``raw_text`` encoded as UTF-8.
+
+>>> import tempfile, pathlib
+>>> d = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (d / "a.txt").write_text("عنوان\\n\\nنص الخبر في القاهرة.", encoding="utf-8")
+>>> batch = next(iter_source_batches([d]))
+>>> batch.documents.select("title", "format", "encoding").row(0)
+('عنوان', 'plain', 'utf-8')
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import glob
+import gzip
+import hashlib
+import io
+import sys
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import BinaryIO
+
+import polars as pl
+
+from akhbar.errors import IngestError
+from akhbar.schemas import DOCUMENTS, REJECTED_DOCUMENTS
+from akhbar.sources.encoding import DecodeRefused, decode_bytes, garbage_ratio, guess_language, mojibake_kind
+from akhbar.sources.formats import (
+    Record,
+    detect_format,
+    iter_lines,
+    parse_csv,
+    parse_html,
+    parse_json_array,
+    parse_json_record,
+    parse_plain,
+    parse_trec,
+    parse_trec_doc,
+    resolve_field_names,
+)
+from akhbar.sources.metadata import MANIFEST_NAMES, ManifestRow, parse_published, read_manifest
+
+__all__ = [
+    "DEFAULT_MAX_DOCUMENT_CHARS",
+    "DEFAULT_MAX_FILE_BYTES",
+    "DOCUMENT_COLUMNS",
+    "DOCUMENT_SCHEMA",
+    "REJECTED_COLUMNS",
+    "REJECTED_SCHEMA",
+    "REJECT_REASONS",
+    "SourceBatch",
+    "iter_source_batches",
+]
+
+#: Reason codes of ``rejected_documents.reason`` and what each means.
+REJECT_REASONS: dict[str, str] = {
+    "empty": "the input has no bytes, or only white space (or an empty JSON array / CSV without rows)",
+    "binary": "the bytes are not text: a known binary signature (PNG, PDF, ...), NUL bytes without a "
+    "UTF-16 byte-order mark, or control/unassigned code points after decoding",
+    "undecodable": "not valid UTF-8 and no supported encoding (UTF-16/32 with BOM, Windows-1256, "
+    "ISO-8859-6, charset-normalizer's guess) gives plausible text; or a decoding error part-way "
+    "through a streamed file",
+    "mojibake": "decodes, but the text was already mis-decoded once (UTF-8 Arabic shown as Windows-1252 "
+    "'Ø§Ù„' or Windows-1256 'ط§ظ„'); loading it would store garbage",
+    "too_large": "the file is over max_file_bytes, or the document is over max_document_chars code points",
+    "malformed": "the format was recognised but the content breaks it (invalid JSON, a CSV without a "
+    "text column or with a ragged row, a TREC file without <DOC>, HTML the parser rejects)",
+    "duplicate": "the same raw_text (same doc_id) was already read earlier in this call under another name",
+    "no_text_after_extraction": "the format parsed but left no body text (an empty <TEXT>, a missing "
+    "text field, a title with no body, an HTML page without main text)",
+    "unreadable": "the operating system refused to open or read the input (permissions, I/O error), "
+    "or an archive is corrupt",
+    "unsupported": "an archive member or stream kind akhbar does not read (e.g. encrypted zip members)",
+}
+
+#: Default per-file limit (bytes): the same as ``AkhbarSettings.max_file_bytes``.
+DEFAULT_MAX_FILE_BYTES = 2 * 1024**3
+#: Default per-document limit (code points): a news article is rarely over 100 KB.
+DEFAULT_MAX_DOCUMENT_CHARS = 10_000_000
+
+_EXCLUDED = {"n_tokens", "run_id", "ingested_at"}
+#: ``documents`` columns produced here, in ``schemas.DOCUMENTS`` order.
+DOCUMENT_COLUMNS: tuple[str, ...] = tuple(c for c in DOCUMENTS.column_names if c not in _EXCLUDED)
+#: Their Polars dtypes.
+DOCUMENT_SCHEMA: pl.Schema = pl.Schema({c: DOCUMENTS.polars_schema[c] for c in DOCUMENT_COLUMNS})
+#: ``rejected`` columns produced here, in ``schemas.REJECTED_DOCUMENTS`` order.
+REJECTED_COLUMNS: tuple[str, ...] = tuple(c for c in REJECTED_DOCUMENTS.column_names if c != "run_id")
+#: Their Polars dtypes.
+REJECTED_SCHEMA: pl.Schema = pl.Schema({c: REJECTED_DOCUMENTS.polars_schema[c] for c in REJECTED_COLUMNS})
+
+_HEAD_BYTES = 1 << 16
+_CHUNK_BYTES = 1 << 20
+_STREAMED = ("trec", "jsonl", "csv", "tsv")
+
+
+@dataclass(frozen=True)
+class SourceBatch:
+    """One batch read from the inputs.
+
+    Attributes:
+        documents: frame with :data:`DOCUMENT_SCHEMA` (one row per new document; at most
+            ``batch_size_docs`` rows).
+        rejected: frame with :data:`REJECTED_SCHEMA` (the refusals met while reading this batch).
+    """
+
+    documents: pl.DataFrame
+    rejected: pl.DataFrame
+
+
+@dataclass
+class _Unit:
+    """One input to read: a file, standard input, or an archive member."""
+
+    display: str
+    name: str
+    open: Callable[[], BinaryIO]
+    size: int | None
+    manifest: ManifestRow | None = None
+
+
+@dataclass
+class _State:
+    published: date | None
+    max_file_bytes: int
+    max_document_chars: int
+    fields: dict[str, tuple[str, ...]]
+    seen: dict[str, str] = field(default_factory=dict)
+    manifests: dict[Path, dict[str, ManifestRow]] = field(default_factory=dict)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+# ------------------------------------------------------------------------------------------- path expansion
+
+_GLOB_CHARS = set("*?[")
+
+
+def _is_skipped(rel_parts: Sequence[str]) -> bool:
+    return any(p.startswith(".") for p in rel_parts) or (bool(rel_parts) and rel_parts[-1] in MANIFEST_NAMES)
+
+
+def _walk(folder: Path) -> list[Path]:
+    files = []
+    for p in folder.rglob("*"):
+        rel = p.relative_to(folder).parts
+        if _is_skipped(rel):
+            continue
+        if p.is_file():
+            files.append(p)
+    return sorted(files, key=lambda p: p.relative_to(folder).parts)
+
+
+def _expand(paths: Sequence[str | Path]) -> list[Path | None]:
+    """Files to read, in order (None stands for standard input). Raises IngestError for a missing path."""
+    out: list[Path | None] = []
+    for raw in paths:
+        s = str(raw)
+        if s == "-":
+            out.append(None)
+            continue
+        p = Path(s)
+        if p.is_dir():
+            out.extend(_walk(p))
+        elif p.exists():
+            out.append(p)
+        elif _GLOB_CHARS & set(s):
+            matches = sorted(glob.glob(s, recursive=True))
+            if not matches:
+                raise IngestError(f"the pattern {s!r} matches no file; check the path and quote the pattern")
+            for m in matches:
+                mp = Path(m)
+                if mp.is_dir():
+                    out.extend(_walk(mp))
+                elif not _is_skipped((mp.name,)):
+                    out.append(mp)
+        else:
+            raise IngestError(f"no such file or folder: {s!r}; check the path (use '-' for standard input)")
+    return out
+
+
+# --------------------------------------------------------------------------------------------- the driver
+
+def _manifest_for(state: _State, path: Path) -> ManifestRow | None:
+    folder = path.parent
+    if folder not in state.manifests:
+        mf = folder / "MANIFEST.csv"
+        state.manifests[folder] = read_manifest(mf) if mf.is_file() else {}
+    return state.manifests[folder].get(path.name)
+
+
+def _file_unit(state: _State, path: Path) -> _Unit:
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = None
+    return _Unit(str(path), path.name, lambda: path.open("rb"), size, _manifest_for(state, path))
+
+
+def _stdin_unit() -> _Unit:
+    return _Unit("-", "-", lambda: sys.stdin.buffer, None)
+
+
+_Item = tuple[str, dict | None, tuple[str, str] | None]
+
+
+def _reject(path: str, reason: str, detail: str) -> _Item:
+    return path, None, (reason, detail)
+
+
+def _read_up_to(stream: BinaryIO, n: int) -> bytes:
+    parts = []
+    left = n
+    while left > 0:
+        b = stream.read(min(left, _CHUNK_BYTES))
+        if not b:
+            break
+        parts.append(b)
+        left -= len(b)
+    return b"".join(parts)
+
+
+def _read_unit(state: _State, unit: _Unit) -> Iterator[_Item]:
+    """Every document or refusal found in one input."""
+    if unit.size is not None and unit.size > state.max_file_bytes:
+        yield _reject(unit.display, "too_large", f"{unit.size:,} bytes is over max_file_bytes={state.max_file_bytes:,}")
+        return
+    try:
+        stream = unit.open()
+    except OSError as exc:
+        yield _reject(unit.display, "unreadable", f"cannot open: {exc.strerror or exc}")
+        return
+    try:
+        yield from _read_stream(state, unit, stream)
+    except OSError as exc:
+        yield _reject(unit.display, "unreadable", f"read failed: {exc.strerror or exc}")
+    except (EOFError, zipfile.BadZipFile, gzip.BadGzipFile) as exc:
+        yield _reject(unit.display, "unreadable", f"corrupt compressed data: {exc}")
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+
+
+def _read_stream(state: _State, unit: _Unit, stream: BinaryIO) -> Iterator[_Item]:
+    head = stream.read(_HEAD_BYTES)
+    if not head:
+        yield _reject(unit.display, "empty", "0 bytes")
+        return
+    if head.startswith(b"\x1f\x8b"):
+        yield from _read_gzip(state, unit, head, stream)
+        return
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        yield from _read_zip(state, unit, head, stream)
+        return
+    whole_limit = max(4 * state.max_document_chars + 8, _HEAD_BYTES)
+    if unit.size is not None and unit.size > whole_limit:
+        yield from _read_streamed(state, unit, head, stream)
+        return
+    rest = _read_up_to(stream, whole_limit + 1 - len(head)) if len(head) == _HEAD_BYTES else b""
+    data = head + rest
+    if len(data) <= whole_limit:
+        yield from _read_whole(state, unit, data)
+        return
+    yield from _read_streamed(state, unit, data, stream)
+
+
+def _read_whole(state: _State, unit: _Unit, data: bytes) -> Iterator[_Item]:
+    try:
+        decoded = decode_bytes(data, what="the file")
+    except DecodeRefused as exc:
+        yield _reject(unit.display, exc.reason, exc.detail)
+        return
+    text = decoded.text
+    if not text.strip():
+        yield _reject(unit.display, "empty", f"{len(data):,} bytes of white space only")
+        return
+    fmt = detect_format(text[:8192], unit.name)
+    yield from _emit(state, unit, decoded.encoding, _parse_text(state, fmt, text))
+
+
+def _parse_text(state: _State, fmt: str, text: str) -> Iterator[Record]:
+    if fmt == "plain":
+        yield parse_plain(text)
+    elif fmt == "trec":
+        yield from parse_trec(text)
+    elif fmt == "html":
+        yield parse_html(text)
+    elif fmt == "json":
+        yield from parse_json_array(text, state.fields)
+    elif fmt in ("csv", "tsv"):
+        yield from parse_csv(iter_lines(text), fmt, state.fields)
+    elif fmt == "jsonl":
+        yield from _parse_jsonl_lines(state, iter_lines(text))
+
+
+def _parse_jsonl_lines(state: _State, lines: Iterable[str | None]) -> Iterator[Record]:
+    import json
+
+    for lineno, line in enumerate(lines, start=1):
+        if line is None:
+            yield Record(lineno, None, "jsonl", reject=("too_large", f"line {lineno} is over the document limit"))
+            continue
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except ValueError as exc:
+            yield Record(lineno, None, "jsonl", reject=("malformed", f"line {lineno}: invalid JSON: {exc}"))
+            continue
+        yield parse_json_record(obj, lineno, "jsonl", state.fields)
+
+
+def _emit(state: _State, unit: _Unit, encoding: str, records: Iterable[Record]) -> Iterator[_Item]:
+    for rec in records:
+        path = unit.display if rec.ordinal is None else f"{unit.display}#{rec.ordinal}"
+        if rec.reject is not None:
+            yield _reject(path, *rec.reject)
+            continue
+        text = rec.text
+        assert text is not None
+        if len(text) > state.max_document_chars:
+            yield _reject(path, "too_large", f"{len(text):,} code points is over max_document_chars={state.max_document_chars:,}")
+            continue
+        if garbage_ratio(text) > 0.01:
+            yield _reject(path, "binary", "control, unassigned or private-use code points make up over 1% of the text")
+            continue
+        kind = mojibake_kind(text)
+        if kind is not None:
+            yield _reject(path, "mojibake", f"the text shows {kind}; re-save it from the original UTF-8 source")
+            continue
+        doc_id = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        first = state.seen.get(doc_id)
+        if first is not None:
+            yield _reject(path, "duplicate", f"same text as {first} (doc_id {doc_id})")
+            continue
+        state.seen[doc_id] = path
+        yield path, _row(state, unit, rec, doc_id, text, encoding), None
+
+
+def _row(state: _State, unit: _Unit, rec: Record, doc_id: str, text: str, encoding: str) -> dict:
+    manifest = unit.manifest if rec.ordinal is None else None
+    source, url = rec.source, rec.url
+    pub_date, pub_at, pub_src = None, None, "none"
+    parsed = parse_published(rec.published)
+    if parsed is not None:
+        (pub_date, pub_at), pub_src = parsed, "document"
+    if manifest is not None:
+        source = source or manifest.source
+        url = url or manifest.url
+        if pub_src == "none":
+            parsed = parse_published(manifest.published)
+            if parsed is not None:
+                (pub_date, pub_at), pub_src = parsed, "manifest"
+    if pub_src == "none" and state.published is not None:
+        pub_date, pub_src = state.published, "cli"
+    return {
+        "doc_id": doc_id,
+        "source_path": unit.display if rec.ordinal is None else f"{unit.display}#{rec.ordinal}",
+        "source": source,
+        "url": url,
+        "title": rec.title,
+        "published_date": pub_date,
+        "published_at": pub_at,
+        "published_date_source": pub_src,
+        "language": guess_language(text),
+        "encoding": encoding,
+        "format": rec.fmt,
+        "raw_text": text,
+        "n_chars": len(text),
+    }
+
+
+# -------------------------------------------------------------------------------------------------- streams
+
+def _text_chunks(decoder: codecs.IncrementalDecoder, first: bytes, stream: BinaryIO, state: _State,
+                 consumed: int) -> Iterator[str]:
+    """Decode ``first`` then the rest of ``stream`` in 1 MiB blocks; raises _StreamFault on bad bytes."""
+    total = consumed
+    block = first
+    while True:
+        try:
+            text = decoder.decode(block, final=not block)
+        except UnicodeDecodeError as exc:
+            raise _StreamFault("undecodable", f"invalid byte sequence near byte {total - len(block) + exc.start:,}; "
+                               "the records before it were read") from exc
+        if text:
+            yield text
+        if not block:
+            return
+        block = stream.read(_CHUNK_BYTES)
+        total += len(block)
+        if total > state.max_file_bytes:
+            raise _StreamFault("too_large", f"more than max_file_bytes={state.max_file_bytes:,} bytes; "
+                               "the records before the limit were read")
+
+
+class _StreamFault(Exception):
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason, self.detail = reason, detail
+
+
+def _bounded_lines(chunks: Iterable[str], max_chars: int) -> Iterator[str | None]:
+    """Lines (with endings) from text chunks; a line longer than ``max_chars`` is skipped (never held
+    whole in memory) and yields None in its place."""
+    buf = ""
+    skipping = False
+    for chunk in chunks:
+        buf += chunk
+        while True:
+            nl = buf.find("\n")
+            if nl < 0:
+                if len(buf) > max_chars:
+                    if not skipping:
+                        skipping = True
+                    buf = ""
+                break
+            line, buf = buf[: nl + 1], buf[nl + 1 :]
+            if skipping:
+                skipping = False
+                yield None
+            elif len(line) > max_chars:
+                yield None
+            else:
+                yield line
+    if skipping:
+        yield None
+    elif buf:
+        yield buf if len(buf) <= max_chars else None
+
+
+def _stream_trec(chunks: Iterable[str], max_chars: int) -> Iterator[Record]:
+    """TREC documents from text chunks, one ``<DOC>`` at a time (ordinals 1, 2, ...)."""
+    from akhbar.sources.formats import _DOC_END, _DOC_SPLIT
+
+    buf = ""
+    n = 0
+    oversized = False
+    for chunk in chunks:
+        buf += chunk
+        while True:
+            start = _DOC_SPLIT.search(buf)
+            if start is None:
+                if len(buf) > max_chars:
+                    buf = buf[-16:]
+                break
+            end = _DOC_END.search(buf, start.end())
+            nxt = _DOC_SPLIT.search(buf, start.end())
+            if end is not None and (nxt is None or end.start() < nxt.start()):
+                n += 1
+                yield parse_trec_doc(buf[start.end() : end.start()], n)
+                buf = buf[end.end() :]
+                oversized = False
+            elif nxt is not None:
+                n += 1
+                yield parse_trec_doc(buf[start.end() : nxt.start()], n)
+                buf = buf[nxt.start() :]
+            elif len(buf) - start.start() > max_chars + 64:
+                if not oversized:
+                    n += 1
+                    yield Record(n, None, "trec", reject=("too_large", "a <DOC> element over the document limit"))
+                    oversized = True
+                buf = buf[-16:]
+                break
+            else:
+                break
+    start = _DOC_SPLIT.search(buf)
+    if start is not None and not oversized:
+        n += 1
+        yield parse_trec_doc(buf[start.end() :], n)
+
+
+def _read_streamed(state: _State, unit: _Unit, data: bytes, stream: BinaryIO) -> Iterator[_Item]:
+    """A file too big to hold whole: detect on its first block, then stream record formats."""
+    try:
+        decoded = decode_bytes(data[: 4 * _HEAD_BYTES], final=False, what="the file's first block")
+    except DecodeRefused as exc:
+        yield _reject(unit.display, exc.reason, exc.detail)
+        return
+    fmt = detect_format(decoded.text[:8192], unit.name)
+    if fmt not in _STREAMED:
+        yield _reject(
+            unit.display, "too_large",
+            f"a single-document {fmt} input of more than {4 * state.max_document_chars + 8:,} bytes, so over "
+            f"max_document_chars={state.max_document_chars:,} code points whatever its encoding; not read whole",
+        )
+        return
+    decoder = codecs.getincrementaldecoder(decoded.encoding if decoded.encoding != "utf-8-sig" else "utf-8")(errors="strict")
+    chunks = _text_chunks(decoder, data[decoded.bom_bytes:], stream, state, len(data))
+    limit = state.max_document_chars * 2 + 1024
+    if fmt == "trec":
+        records: Iterator[Record] = _stream_trec(chunks, limit)
+    elif fmt == "jsonl":
+        records = _parse_jsonl_lines(state, _bounded_lines(chunks, limit))
+    else:
+        old = csv.field_size_limit()
+        csv.field_size_limit(max(old, limit))
+        records = parse_csv((ln if ln is not None else "\n" for ln in _bounded_lines(chunks, limit)), fmt, state.fields)
+    try:
+        yield from _emit(state, unit, decoded.encoding, records)
+    except _StreamFault as exc:
+        yield _reject(unit.display, exc.reason, exc.detail)
+
+
+# ------------------------------------------------------------------------------------------------ archives
+
+def _read_gzip(state: _State, unit: _Unit, head: bytes, stream: BinaryIO) -> Iterator[_Item]:
+    raw = io.BufferedReader(_Prepend(head, stream))  # type: ignore[arg-type]
+    gz = gzip.GzipFile(fileobj=raw, mode="rb")
+    name = unit.name[:-3] if unit.name.lower().endswith(".gz") else unit.name
+    inner = _Unit(unit.display, name, lambda: gz, None, unit.manifest)  # type: ignore[arg-type, return-value]
+    yield from _read_stream(state, inner, gz)  # type: ignore[arg-type]
+
+
+def _read_zip(state: _State, unit: _Unit, head: bytes, stream: BinaryIO) -> Iterator[_Item]:
+    if not stream.seekable():
+        data = head + _read_up_to(stream, state.max_file_bytes + 1 - len(head))
+        if len(data) > state.max_file_bytes:
+            yield _reject(unit.display, "too_large", f"a zip archive over max_file_bytes={state.max_file_bytes:,}")
+            return
+        fh: BinaryIO = io.BytesIO(data)
+    else:
+        stream.seek(0)
+        fh = stream
+    try:
+        zf = zipfile.ZipFile(fh)
+    except zipfile.BadZipFile as exc:
+        yield _reject(unit.display, "unreadable", f"corrupt zip archive: {exc}")
+        return
+    with zf:
+        infos = [i for i in zf.infolist() if not i.is_dir()]
+        manifest: dict[str, ManifestRow] = {}
+        for info in infos:
+            if info.filename.rsplit("/", 1)[-1] == "MANIFEST.csv":
+                with zf.open(info) as mf:
+                    import tempfile
+
+                    with tempfile.NamedTemporaryFile(suffix=".csv") as tmp:
+                        tmp.write(mf.read(state.max_file_bytes))
+                        tmp.flush()
+                        manifest = read_manifest(Path(tmp.name))
+        for info in sorted(infos, key=lambda i: i.filename):
+            parts = tuple(info.filename.split("/"))
+            if _is_skipped(parts):
+                continue
+            display = f"{unit.display}!{info.filename}"
+            if info.flag_bits & 0x1:
+                yield _reject(display, "unsupported", "encrypted zip member")
+                continue
+            member = _Unit(display, parts[-1], lambda info=info: zf.open(info), info.file_size,
+                           manifest.get(parts[-1]))
+            yield from _read_unit(state, member)
+
+
+class _Prepend(io.RawIOBase):
+    """A raw stream that replays ``head`` and then reads ``rest``."""
+
+    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+        self._head = head
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:  # type: ignore[override]
+        if self._head:
+            n = min(len(b), len(self._head))
+            b[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        data = self._rest.read(len(b))
+        b[: len(data)] = data
+        return len(data)
+
+
+# ---------------------------------------------------------------------------------------------- public API
+
+def _frames(docs: list[dict], rejects: list[dict]) -> SourceBatch:
+    return SourceBatch(
+        documents=pl.DataFrame(docs, schema=DOCUMENT_SCHEMA, orient="row") if docs else pl.DataFrame(schema=DOCUMENT_SCHEMA),
+        rejected=pl.DataFrame(rejects, schema=REJECTED_SCHEMA, orient="row") if rejects else pl.DataFrame(schema=REJECTED_SCHEMA),
+    )
+
+
+def iter_source_batches(
+    paths: Sequence[str | Path],
+    *,
+    batch_size_docs: int = 500,
+    published: date | None = None,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    max_document_chars: int = DEFAULT_MAX_DOCUMENT_CHARS,
+    field_names: Mapping[str, str | Sequence[str]] | None = None,
+) -> Iterator[SourceBatch]:
+    """Read every input and yield batches of documents and rejects.
+
+    Args:
+        paths: files, folders (read recursively in sorted order, skipping hidden entries and
+            ``MANIFEST.csv``, ``MANIFEST_EXTRA.csv``, ``SOURCE.md``), glob patterns, and ``"-"`` for
+            standard input. ``.gz`` and ``.zip`` inputs are opened and their contents read.
+        batch_size_docs: documents per batch (each batch has at most this many document rows).
+        published: publication date for documents that give none themselves and have no manifest row
+            (``published_date_source = "cli"``).
+        max_file_bytes: a file (or archive member, or decompressed stream) larger than this many bytes is
+            refused as ``too_large`` without being read.
+        max_document_chars: a document of more than this many code points is refused as ``too_large``.
+            Single-document inputs of more than ``4 * max_document_chars`` bytes are refused without
+            being read (UTF-8 needs at most 4 bytes per code point); record formats (TREC, JSON Lines,
+            CSV, TSV) are streamed, so a huge file is never held whole in memory.
+        field_names: for JSON, JSON Lines, CSV and TSV: ``{"text" | "title" | "url" | "published" |
+            "source": name or names}`` tried before :data:`formats.DEFAULT_FIELD_NAMES`.
+
+    Yields:
+        :class:`SourceBatch` values; nothing when the inputs hold no document and no reject. A document
+        whose ``doc_id`` was already read in this call is not emitted again; it is rejected as
+        ``duplicate`` with the first path and the ``doc_id`` in its detail.
+
+    Raises:
+        IngestError: a path does not exist or a pattern matches nothing (raised before any batch).
+        ValueError: ``batch_size_docs`` < 1, a limit < 1, or an unknown ``field_names`` key.
+    """
+    if batch_size_docs < 1 or max_file_bytes < 1 or max_document_chars < 1:
+        raise ValueError("batch_size_docs, max_file_bytes and max_document_chars must be at least 1")
+    state = _State(published, max_file_bytes, max_document_chars, resolve_field_names(field_names))
+    files = _expand(paths)
+    docs: list[dict] = []
+    rejects: list[dict] = []
+    for f in files:
+        unit = _stdin_unit() if f is None else _file_unit(state, f)
+        for path, row, rej in _read_unit(state, unit):
+            if rej is not None:
+                rejects.append({"source_path": path, "reason": rej[0], "detail": rej[1]})
+            else:
+                docs.append(row)  # type: ignore[arg-type]
+                if len(docs) >= batch_size_docs:
+                    yield _frames(docs, rejects)
+                    docs, rejects = [], []
+    if docs or rejects:
+        yield _frames(docs, rejects)
