@@ -1,0 +1,231 @@
+"""The ``akhbar`` command line (typer).
+
+Commands: ``run`` (the Prefect flow), ``extract`` (one document, no Prefect, JSON out), ``sql`` (query the
+warehouse), ``evaluate ner|dates``, ``train ner``. Prefect is imported only by ``run`` (after the offline
+environment is set), Great Expectations only when validation runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from akhbar.errors import AkhbarError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="akhbar: Arabic news text to entities, dates and a DuckDB warehouse.")
+evaluate_app = typer.Typer(no_args_is_help=True, help="Score the recognisers on labelled data.")
+train_app = typer.Typer(no_args_is_help=True, help="Rebuild the shipped models from the shared data.")
+app.add_typer(evaluate_app, name="evaluate")
+app.add_typer(train_app, name="train")
+
+console = Console(stderr=True)
+out = Console()
+
+
+def _parse_date(value: Optional[str]) -> Optional[date]:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date: use YYYY-MM-DD") from None
+
+
+def _settings(warehouse: Optional[Path], **overrides):
+    from akhbar.settings import AkhbarSettings
+
+    s = AkhbarSettings()
+    if warehouse is not None:
+        s.warehouse_dir = warehouse
+    for k, v in overrides.items():
+        if v is not None:
+            setattr(s, k, v)
+    return s
+
+
+@app.command()
+def run(
+    paths: Annotated[Optional[list[str]], typer.Argument(help="Files, folders (recursive), globs or '-'.")] = None,
+    warehouse: Annotated[Optional[Path], typer.Option(help="Warehouse folder [default: warehouse/].")] = None,
+    published: Annotated[Optional[str], typer.Option(help="Publication date YYYY-MM-DD for documents without one.")] = None,
+    batch_size: Annotated[Optional[int], typer.Option("--batch-size", help="Documents per batch.")] = None,
+    task_runner: Annotated[Optional[str], typer.Option(help="threads (default) or dask.")] = None,
+    dask_address: Annotated[Optional[str], typer.Option(help="tcp://HOST:PORT of a Dask scheduler.")] = None,
+    workers: Annotated[Optional[int], typer.Option(help="Threads or Dask workers.")] = None,
+    strict: Annotated[bool, typer.Option(help="Fail the run (load nothing) if any input is rejected.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Run the ingest flow on PATHS (default seeds/) into the warehouse and print a summary."""
+    t0 = time.perf_counter()
+    settings = _settings(warehouse, batch_size_docs=batch_size, task_runner=task_runner,
+                         dask_address=dask_address, max_workers=workers)
+    pub = _parse_date(published)
+    paths = paths or ["seeds"]
+    from akhbar.settings import apply_offline_env
+
+    apply_offline_env(settings.prefect_home.resolve())
+    import flows.ingest as flow_module
+
+    runner = flow_module.make_task_runner(settings.task_runner, settings.max_workers, settings.dask_address)
+    flow = flow_module.ingest_flow.with_options(task_runner=runner)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("[bold]akhbar run"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("documents"), TimeElapsedColumn(), console=console,
+                  disable=not console.is_terminal) as bar:
+        task_id = bar.add_task("run", total=None)
+        flow_module.PROGRESS_CALLBACK = lambda read, done: bar.update(task_id, completed=done, total=read)
+        try:
+            summary = flow(
+                paths=list(paths), warehouse_dir=str(settings.warehouse_dir), published=pub,
+                batch_size_docs=settings.batch_size_docs, parquet_root=settings.parquet_root,
+                max_in_flight=settings.max_workers + 1, lock_timeout_seconds=settings.lock_timeout_seconds,
+                max_file_bytes=settings.max_file_bytes, max_document_chars=settings.max_document_chars,
+                storage_compatibility_version=settings.storage_compatibility_version, strict=strict,
+            )
+        except AkhbarError as exc:
+            console.print(f"[red]akhbar run failed:[/red] {exc}")
+            raise typer.Exit(1) from None
+        finally:
+            flow_module.PROGRESS_CALLBACK = None
+    summary["wall_seconds"] = round(time.perf_counter() - t0, 3)
+    summary["prefect_overhead_seconds"] = round(summary["wall_seconds"] - summary["flow_seconds"], 3)
+    if as_json:
+        out.print_json(json.dumps(summary, ensure_ascii=False, default=str))
+    else:
+        _print_summary(summary)
+    if summary["documents_rejected"] and strict:
+        raise typer.Exit(1)
+
+
+def _print_summary(s: dict) -> None:
+    t = RichTable(title=f"akhbar run {s['run_id']} ({s['status']})", show_header=False)
+    t.add_column("what")
+    t.add_column("value", justify="right")
+    t.add_row("documents read", str(s["documents_read"]))
+    t.add_row("documents loaded", str(s["documents_loaded"]))
+    t.add_row("documents rejected", str(s["documents_rejected"]))
+    t.add_row("already in warehouse (skipped)", str(s["documents_skipped"]))
+    t.add_row("tokens", str(s["rows"].get("tokens", 0)))
+    t.add_row("sentences", str(s["rows"].get("sentences", 0)))
+    t.add_row("entity mentions", str(s["rows"].get("entity_mentions", 0)))
+    t.add_row("date mentions", str(s["rows"].get("date_mentions", 0)))
+    for table, ok in s["validation"].items():
+        t.add_row(f"validation {table}", "passed" if ok else "FAILED")
+    t.add_row("wall time (s)", f"{s['wall_seconds']:.1f}")
+    t.add_row("  of which Prefect start-up/overhead (s)", f"{s['prefect_overhead_seconds']:.1f}")
+    for stage, sec in s["stage_seconds"].items():
+        t.add_row(f"  stage {stage} (s)", f"{sec:.2f}")
+    t.add_row("DuckDB", s["warehouse"])
+    t.add_row("Parquet", s["parquet"])
+    out.print(t)
+    for r in s["rejected"]:
+        out.print(f"rejected: {r['source_path']}: {r['reason']} ({r['detail']})")
+
+
+@app.command()
+def extract(
+    file: Annotated[str, typer.Argument(help="A text file, or '-' for standard input.")] = "-",
+    published: Annotated[Optional[str], typer.Option(help="Reference date YYYY-MM-DD for relative dates.")] = None,
+) -> None:
+    """Process one document without Prefect and print its tokens, sentences, entities and dates as JSON.
+
+    Offsets index the input text exactly as given (decoded as UTF-8, nothing stripped).
+    """
+    from akhbar.pipeline import extract_document
+
+    if file == "-":
+        raw = sys.stdin.read()
+    else:
+        p = Path(file)
+        if not p.is_file():
+            raise typer.BadParameter(f"no such file: {file}")
+        raw = p.read_text(encoding="utf-8-sig")
+    result = extract_document(raw, _parse_date(published))
+    sys.stdout.write(json.dumps(result, ensure_ascii=False, default=str) + "\n")
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="A SQL query, or the path of a .sql file.")],
+    warehouse: Annotated[Optional[Path], typer.Option(help="Warehouse folder [default: warehouse/].")] = None,
+    out_file: Annotated[Optional[Path], typer.Option("--out", help="Write the result to .csv or .parquet.")] = None,
+    limit: Annotated[int, typer.Option(help="Rows to print (not applied to --out).")] = 50,
+) -> None:
+    """Run a read-only query on the warehouse and print the result (or write it with --out)."""
+    from akhbar.storage import Warehouse
+
+    settings = _settings(warehouse)
+    if query.strip().lower().endswith(".sql") and Path(query).is_file():
+        query = Path(query).read_text(encoding="utf-8")
+    try:
+        frame = Warehouse(settings.warehouse_dir).query(query)
+    except AkhbarError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+    except Exception as exc:  # duckdb errors: show the message, not a traceback
+        console.print(f"[red]query failed:[/red] {exc}")
+        raise typer.Exit(1) from None
+    if out_file is not None:
+        if out_file.suffix == ".parquet":
+            frame.write_parquet(out_file)
+        elif out_file.suffix in (".csv", ".tsv"):
+            frame.write_csv(out_file, separator="\t" if out_file.suffix == ".tsv" else ",")
+        else:
+            raise typer.BadParameter("--out must end in .csv, .tsv or .parquet")
+        console.print(f"wrote {frame.height} rows to {out_file}")
+        return
+    t = RichTable(show_lines=False)
+    for c in frame.columns:
+        t.add_column(c)
+    for row in frame.head(limit).iter_rows():
+        t.add_row(*["" if v is None else str(v) for v in row])
+    out.print(t)
+    if frame.height > limit:
+        console.print(f"({frame.height} rows, {limit} shown; use --limit or --out)")
+
+
+@evaluate_app.command("ner")
+def evaluate_ner(file: Annotated[Path, typer.Argument(help="CoNLL file: token TAG per line, BIO tags.")]) -> None:
+    """Precision, recall and F1 (CoNLL exact span) of the pipeline's recogniser on FILE."""
+    from akhbar.entities.evaluate import evaluate_conll, format_report
+
+    sys.stdout.write(format_report(evaluate_conll(file)) + "\n")
+
+
+@evaluate_app.command("dates")
+def evaluate_dates(file: Annotated[Path, typer.Argument(help="Cases in the JSON Lines format of shared/dates.")]) -> None:
+    """Precision, recall, exact-span rate and value accuracy of the date extractor on FILE."""
+    from akhbar.dates.evaluate import evaluate_cases, format_report
+
+    sys.stdout.write(format_report(evaluate_cases(file)) + "\n")
+
+
+@train_app.command("ner")
+def train_ner(
+    out_dir: Annotated[Optional[Path], typer.Option("--out", help="Where to write the model.")] = None,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 13,
+) -> None:
+    """Retrain the named-entity model from ../shared/data/ner (fixed seed, reproducible)."""
+    from akhbar.entities.train import train_ner as _train
+
+    result = _train(out_dir, seed=seed) if out_dir else _train(seed=seed)
+    sys.stdout.write(json.dumps(result, ensure_ascii=False, default=str, indent=2) + "\n")
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,189 @@
+"""Frame-level stage functions: a batch of documents in, table frames out. Prefect-free.
+
+Each function here is what one Prefect task in ``tasks/`` calls; tests call them directly. A *batch* is a
+Polars frame of documents with the columns of :data:`akhbar.schemas.DOCUMENTS` produced by
+:mod:`akhbar.sources` (``run_id``, ``n_tokens`` and ``ingested_at`` are filled in by
+:func:`finalise_documents`).
+
+Stages: tokenise (normalisation + sentences + tokens + clitics) -> entities -> dates -> finalise ->
+validate -> stage Parquet; the flow then loads all staged batches into DuckDB in one transaction.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from typing import Any
+
+import polars as pl
+
+from akhbar import schemas
+
+__all__ = [
+    "TokenisedBatch",
+    "tokenise_batch",
+    "entities_batch",
+    "dates_batch",
+    "finalise_documents",
+    "combine_validation",
+    "extract_document",
+    "Timer",
+]
+
+
+class Timer:
+    """Accumulates wall seconds per stage name: ``with timer("tokenise"): ...``."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    def __call__(self, stage: str) -> "_Span":
+        return _Span(self, stage)
+
+    def add(self, stage: str, seconds: float) -> None:
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + seconds
+
+    def merge(self, other: dict[str, float]) -> None:
+        for k, v in other.items():
+            self.add(k, v)
+
+
+class _Span:
+    def __init__(self, timer: Timer, stage: str) -> None:
+        self.timer, self.stage = timer, stage
+
+    def __enter__(self) -> None:
+        self.t0 = time.perf_counter()
+
+    def __exit__(self, *exc: object) -> None:
+        self.timer.add(self.stage, time.perf_counter() - self.t0)
+
+
+@dataclass
+class TokenisedBatch:
+    """Output of :func:`tokenise_batch`.
+
+    Attributes:
+        tokens: schema :data:`akhbar.schemas.TOKENS`.
+        sentences: schema :data:`akhbar.schemas.SENTENCES`.
+        token_lists: doc_id -> list of :class:`akhbar.tokenise.Token` (input of the recogniser).
+        seconds: wall seconds spent.
+    """
+
+    tokens: pl.DataFrame
+    sentences: pl.DataFrame
+    token_lists: dict[str, list[Any]] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def tokenise_batch(documents: pl.DataFrame) -> TokenisedBatch:
+    """Normalise and tokenise every document of the batch.
+
+    Args:
+        documents: needs ``doc_id`` (String) and ``raw_text`` (String).
+    Returns:
+        tokens and sentences frames (spans in code points of raw_text) and the Token lists per doc_id.
+    """
+    from akhbar.tokenise import sentence_spans, tokenise
+
+    t0 = time.perf_counter()
+    token_lists: dict[str, list[Any]] = {}
+    tok_cols: dict[str, list[Any]] = {c: [] for c in schemas.TOKENS.column_names}
+    sent_cols: dict[str, list[Any]] = {c: [] for c in schemas.SENTENCES.column_names}
+    for doc_id, raw in documents.select("doc_id", "raw_text").iter_rows():
+        toks = tokenise(raw)
+        token_lists[doc_id] = toks
+        for t in toks:
+            tok_cols["doc_id"].append(doc_id)
+            tok_cols["token_index"].append(t.token_index)
+            tok_cols["sentence_index"].append(t.sentence_index)
+            tok_cols["start_char"].append(t.start_char)
+            tok_cols["end_char"].append(t.end_char)
+            tok_cols["text"].append(t.text)
+            tok_cols["norm"].append(t.norm)
+            tok_cols["kind"].append(t.kind)
+            tok_cols["prefix"].append(t.prefix)
+            tok_cols["stem"].append(t.stem)
+            tok_cols["suffix"].append(t.suffix)
+            tok_cols["stem_start"].append(t.stem_start)
+            tok_cols["stem_end"].append(t.stem_end)
+        for i, (s, e) in enumerate(sentence_spans(raw)):
+            sent_cols["doc_id"].append(doc_id)
+            sent_cols["sentence_index"].append(i)
+            sent_cols["start_char"].append(s)
+            sent_cols["end_char"].append(e)
+            sent_cols["text"].append(raw[s:e])
+    tokens = pl.DataFrame(tok_cols, schema=schemas.TOKENS.polars_schema)
+    sentences = pl.DataFrame(sent_cols, schema=schemas.SENTENCES.polars_schema)
+    return TokenisedBatch(tokens, sentences, token_lists, time.perf_counter() - t0)
+
+
+def entities_batch(documents: pl.DataFrame, token_lists: dict[str, list[Any]]) -> pl.DataFrame:
+    """Named-entity mentions of the batch (schema :data:`akhbar.schemas.ENTITY_MENTIONS`)."""
+    from akhbar.entities import recognise_frame
+
+    return schemas.conform(recognise_frame(documents, token_lists), schemas.ENTITY_MENTIONS)
+
+
+def dates_batch(documents: pl.DataFrame) -> pl.DataFrame:
+    """Temporal expressions of the batch (schema :data:`akhbar.schemas.DATE_MENTIONS`), resolved against
+    each document's ``published_date`` (unresolved TIMEX3 forms where it is null)."""
+    from akhbar.dates import extract_dates_frame
+
+    return schemas.conform(extract_dates_frame(documents), schemas.DATE_MENTIONS)
+
+
+def finalise_documents(documents: pl.DataFrame, tokens: pl.DataFrame, run_id: str,
+                       ingested_at: datetime) -> pl.DataFrame:
+    """Fill ``n_tokens``, ``run_id`` and ``ingested_at`` and conform to :data:`akhbar.schemas.DOCUMENTS`."""
+    counts = tokens.group_by("doc_id").agg(pl.len().cast(pl.Int32).alias("n_tokens"))
+    out = documents.drop([c for c in ("n_tokens", "run_id", "ingested_at") if c in documents.columns])
+    out = out.join(counts, on="doc_id", how="left", maintain_order="left").with_columns(
+        pl.col("n_tokens").fill_null(0),
+        pl.lit(run_id).alias("run_id"),
+        pl.lit(ingested_at.astimezone(timezone.utc)).cast(pl.Datetime("us", "UTC")).alias("ingested_at"),
+    )
+    return schemas.conform(out, schemas.DOCUMENTS)
+
+
+def combine_validation(results: Iterable[pl.DataFrame], run_id: str) -> pl.DataFrame:
+    """Fold per-batch validation results into one row per (table, expectation) for the run.
+
+    success is the AND over batches, unexpected_count the sum, detail the first failure's detail.
+    """
+    frames = [r for r in results if r.height]
+    if not frames:
+        return schemas.empty_frame(schemas.VALIDATION_RESULTS)
+    allr = pl.concat(frames, how="vertical")
+    out = allr.group_by(["table_name", "expectation"], maintain_order=True).agg(
+        pl.col("success").all(),
+        pl.col("unexpected_count").sum().cast(pl.Int64),
+        pl.col("detail").drop_nulls().first(),
+    ).with_columns(pl.lit(run_id).alias("run_id"))
+    return schemas.conform(out, schemas.VALIDATION_RESULTS)
+
+
+def extract_document(raw: str, published: date | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Run every text stage on one document, without Prefect or a warehouse (``akhbar extract``).
+
+    Returns:
+        ``{"tokens": [...], "sentences": [...], "entities": [...], "dates": [...]}``: the same records the
+        tables hold, offsets in code points of ``raw`` as given.
+    """
+    docs = pl.DataFrame({"doc_id": ["-"], "raw_text": [raw], "published_date": [published]},
+                        schema={"doc_id": pl.String, "raw_text": pl.String, "published_date": pl.Date})
+    tb = tokenise_batch(docs)
+    ents = entities_batch(docs, tb.token_lists)
+    dts = dates_batch(docs)
+
+    def rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
+        out = []
+        for r in frame.drop("doc_id").iter_rows(named=True):
+            out.append({k: (v.isoformat() if isinstance(v, date) else v) for k, v in r.items()})
+        return out
+
+    entities = [{"start": r["start_char"], "end": r["end_char"], **r} for r in rows(ents)]
+    dates = [{"start": r["start_char"], "end": r["end_char"], **r} for r in rows(dts)]
+    return {"tokens": rows(tb.tokens), "sentences": rows(tb.sentences), "entities": entities, "dates": dates}
