@@ -39,7 +39,7 @@ import polars as pl
 
 from akhbar.errors import IngestError
 from akhbar.schemas import DOCUMENTS, REJECTED_DOCUMENTS
-from akhbar.sources.encoding import DecodeRefused, decode_bytes, garbage_ratio, guess_language, mojibake_kind
+from akhbar.sources.encoding import SAMPLE_CHARS, DecodeRefused, decode_bytes, garbage_ratio, guess_language, mojibake_kind
 from akhbar.sources.formats import (
     Record,
     detect_format,
@@ -291,7 +291,9 @@ def _read_whole(state: _State, unit: _Unit, data: bytes) -> Iterator[_Item]:
         yield _reject(unit.display, "empty", f"{len(data):,} bytes of white space only")
         return
     fmt = detect_format(text[:8192], unit.name)
-    yield from _emit(state, unit, decoded.encoding, _parse_text(state, fmt, text))
+    # decode_bytes already checked the first SAMPLE_CHARS code points for garbage and mojibake
+    checked = len(text) <= SAMPLE_CHARS
+    yield from _emit(state, unit, decoded.encoding, _parse_text(state, fmt, text), checked)
 
 
 def _parse_text(state: _State, fmt: str, text: str) -> Iterator[Record]:
@@ -326,7 +328,8 @@ def _parse_jsonl_lines(state: _State, lines: Iterable[str | None]) -> Iterator[R
         yield parse_json_record(obj, lineno, "jsonl", state.fields)
 
 
-def _emit(state: _State, unit: _Unit, encoding: str, records: Iterable[Record]) -> Iterator[_Item]:
+def _emit(state: _State, unit: _Unit, encoding: str, records: Iterable[Record], checked: bool = False
+          ) -> Iterator[_Item]:
     for rec in records:
         path = unit.display if rec.ordinal is None else f"{unit.display}#{rec.ordinal}"
         if rec.reject is not None:
@@ -337,10 +340,10 @@ def _emit(state: _State, unit: _Unit, encoding: str, records: Iterable[Record]) 
         if len(text) > state.max_document_chars:
             yield _reject(path, "too_large", f"{len(text):,} code points is over max_document_chars={state.max_document_chars:,}")
             continue
-        if garbage_ratio(text) > 0.01:
+        if not checked and garbage_ratio(text) > 0.01:
             yield _reject(path, "binary", "control, unassigned or private-use code points make up over 1% of the text")
             continue
-        kind = mojibake_kind(text)
+        kind = None if checked else mojibake_kind(text)
         if kind is not None:
             yield _reject(path, "mojibake", f"the text shows {kind}; re-save it from the original UTF-8 source")
             continue

@@ -21,7 +21,6 @@ charset-normalizer returns, for non-Arabic text).
 from __future__ import annotations
 
 import codecs
-import unicodedata
 from dataclasses import dataclass
 
 import regex
@@ -81,7 +80,10 @@ _FUNCTION_WORDS = frozenset(
 
 _ARABIC_WORD = regex.compile(r"[\u0621-\u064A\u0671-\u06D3]+")
 _ARABIC_LETTER = regex.compile(r"[\u0621-\u064A\u0671-\u06D3\u06FA-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFC]")
-_LATIN_LETTER = regex.compile(r"[A-Za-z\u00C0-\u024F]")
+_ANY_LETTER = regex.compile(r"\p{L}")
+#: Code points no real text contains: controls other than TAB, LF, VT, FF, CR; unassigned; private use;
+#: surrogates; U+FFFD REPLACEMENT CHARACTER.
+_GARBAGE = regex.compile(r"[[\p{Cc}\p{Cn}\p{Co}\p{Cs}\uFFFD]--[\t\n\x0b\x0c\r]]", regex.V1)
 
 #: Characters that Windows-1252 (and Latin-1) shows for the continuation bytes 0x80-0xBF of UTF-8.
 _CP1252_CONT = (
@@ -93,7 +95,8 @@ _CP1256_CONT = bytes(range(0x80, 0xC0)).decode("cp1256")
 _MOJIBAKE_LATIN = regex.compile(f"[\u00D8\u00D9\u00DA\u00DB][{_CP1252_CONT}]")
 _MOJIBAKE_CP1256 = regex.compile(f"[\u0637\u0638][{regex.escape(_CP1256_CONT)}]")
 
-_SAMPLE_CHARS = 200_000
+#: Code points examined by the text checks (the whole of any normal article).
+SAMPLE_CHARS = _SAMPLE_CHARS = 200_000
 
 
 class DecodeRefused(Exception):
@@ -169,30 +172,33 @@ def arabic_score(text: str) -> float:
     return hits / len(words)
 
 
-def _letter_counts(text: str) -> tuple[int, int, int]:
-    sample = text[:_SAMPLE_CHARS]
-    arabic = len(_ARABIC_LETTER.findall(sample))
-    latin = len(_LATIN_LETTER.findall(sample))
-    other = sum(1 for ch in sample if ch.isalpha()) - arabic - latin
-    return arabic, latin, max(other, 0)
+_ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
+_NOT_ASCII_LETTERS = bytes(b for b in range(256) if b not in _ASCII_LETTERS)
+_LEAD_BYTES = bytes(range(0xC0, 0x100))
+_NOT_LEAD_BYTES = bytes(range(0xC0))
 
 
 def guess_language(text: str) -> str:
-    """``"ar"`` when at least half of the letters are Arabic script, ``"en"`` when most are basic Latin
-    and the text is plain ASCII letters, else ``"und"`` (BCP 47 undetermined).
+    """``"ar"`` when Arabic script makes up at least half of the text's letters, else ``"und"`` (BCP 47
+    undetermined).
+
+    Counted on the UTF-8 bytes of the first 200,000 code points, at C speed: Arabic-block characters
+    (U+0600-U+06FF, lead bytes 0xD8-0xDB; this includes Arabic punctuation, digits and tashkeel),
+    ASCII letters, and every other non-ASCII character (its lead byte).
 
     >>> guess_language("قال الوزير إن Apple ستفتح متجراً")
     'ar'
     >>> guess_language("12345")
     'und'
     """
-    arabic, latin, other = _letter_counts(text)
-    total = arabic + latin + other
-    if total == 0:
+    b = text[:_SAMPLE_CHARS].encode("utf-8", "surrogatepass")
+    arabic = b.count(0xD8) + b.count(0xD9) + b.count(0xDA) + b.count(0xDB)
+    ascii_letters = len(b.translate(None, _NOT_ASCII_LETTERS))
+    other = len(b.translate(None, _NOT_LEAD_BYTES)) - arabic
+    total = arabic + ascii_letters + other
+    if total == 0 or arabic * 2 < total:
         return "und"
-    if arabic * 2 >= total:
-        return "ar"
-    return "und"
+    return "ar"
 
 
 def garbage_ratio(text: str) -> float:
@@ -206,14 +212,9 @@ def garbage_ratio(text: str) -> float:
     sample = text[:_SAMPLE_CHARS]
     if not sample:
         return 0.0
-    bad = 0
-    for ch in sample:
-        if ch in "\t\n\x0b\x0c\r":
-            continue
-        cat = unicodedata.category(ch)
-        if cat in ("Cc", "Cn", "Co", "Cs") or ch == "\ufffd":
-            bad += 1
-    return bad / len(sample)
+    if "".join(sample.split()).isprintable():  # fast path: no control, format, unassigned, private use
+        return 0.0
+    return len(_GARBAGE.findall(sample)) / len(sample)
 
 
 def mojibake_kind(text: str) -> str | None:
@@ -233,7 +234,15 @@ def mojibake_kind(text: str) -> str | None:
     True
     """
     sample = text[:_SAMPLE_CHARS]
-    letters = sum(1 for ch in sample if ch.isalpha()) or 1
+    n = len(sample) or 1
+    # Cheap gates first (str.count runs at C speed): mojibake needs many lead-byte look-alikes.
+    leads_latin = sample.count("\u00D8") + sample.count("\u00D9") + sample.count("\u00DA") + sample.count("\u00DB")
+    leads_1256 = sample.count("\u0637") + sample.count("\u0638")
+    if leads_latin < 8 and leads_1256 < 8:
+        return None
+    if leads_latin / n < 0.04 and leads_1256 / n < 0.04:
+        return None
+    letters = len(_ANY_LETTER.findall(sample)) or 1
     latin = len(_MOJIBAKE_LATIN.findall(sample))
     if latin >= 8 and 2 * latin / letters >= 0.2:
         return "utf-8 read as cp1252"

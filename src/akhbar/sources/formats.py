@@ -10,6 +10,7 @@ in a plain file and in a JSON Lines record gets the same ``raw_text`` and the sa
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 from collections.abc import Iterator, Mapping, Sequence
@@ -206,17 +207,23 @@ _DOC_SPLIT = regex.compile(r"<DOC>", regex.IGNORECASE)
 _DOC_END = regex.compile(r"</DOC>", regex.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=64)
+def _tag_patterns(tag: str) -> tuple[regex.Pattern[str], regex.Pattern[str]]:
+    return regex.compile(f"<{tag}>", regex.IGNORECASE), regex.compile(f"</{tag}>", regex.IGNORECASE)
+
+
 def _trec_field(doc: str, tags: Sequence[str]) -> str | None:
     """Content of the first of ``tags`` present in ``doc``, exactly as it stands, or None.
 
     A missing closing tag ends the content at the next opening tag or at the end of the document.
     """
     for tag in tags:
-        m = regex.search(f"<{tag}>", doc, flags=regex.IGNORECASE)
+        opening, closing = _tag_patterns(tag)
+        m = opening.search(doc)
         if m is None:
             continue
         start = m.end()
-        close = regex.compile(f"</{tag}>", regex.IGNORECASE).search(doc, start)
+        close = closing.search(doc, start)
         nxt = _ANY_OPEN_TAG.search(doc, start)
         if close is not None and (nxt is None or close.start() <= nxt.start() or tag in ("TEXT", "BODY")):
             return doc[start : close.start()]
