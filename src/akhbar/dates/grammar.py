@@ -1,0 +1,1080 @@
+"""The temporal grammar: rules over the tokens of normalised, folded text.
+
+The text is normalised (:func:`akhbar.normalise.normalise`), folded one code point for one
+(:func:`akhbar.dates.lexicon.fold`), and cut into tokens (runs of digits, runs of letters, single other
+characters). Each word gets a *base*: the word itself, or the word without a proclitic (``و``, ``ف``, ``ب``,
+``ل``, ``ك`` and their pairs) when that leaves a lexicon word (``وصباح`` -> ``صباح``). The scanner tries every
+rule at each token, keeps the longest match, emits it and continues after it, so mentions never overlap.
+
+Each rule returns a :class:`Match` in token coordinates; :func:`scan` turns them into normalised character
+spans. The rule name is recorded on every mention (``rule`` column).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from akhbar.dates import lexicon as L
+from akhbar.dates import resolve as R
+from akhbar.dates import timex as T
+
+__all__ = ["Match", "scan", "tokenise_folded"]
+
+_TOKEN_RE = re.compile(r"[0-9]+|[^\W\d_]+|\S")
+
+
+@dataclass(slots=True)
+class Match:
+    """One recognised expression, in token coordinates ``[i, j)`` of the scanned text."""
+
+    i: int
+    j: int
+    type: str
+    value: str
+    granularity: str
+    rule: str
+    mod: str | None = None
+    calendar: str = "gregorian"
+    hijri: str | None = None
+    interval: tuple[date, date] | None = None
+    anchored: bool = False
+
+
+def _k(s: str) -> str:
+    return L.fold(s)
+
+
+def _mw(table: dict[str, object]) -> dict[str, list[tuple[tuple[str, ...], object]]]:
+    """Index a lexicon of one- to three-word keys by first word, longest keys first."""
+    out: dict[str, list[tuple[tuple[str, ...], object]]] = {}
+    for key, val in table.items():
+        words = key.split()
+        out.setdefault(words[0], []).append((tuple(words[1:]), val))
+    for lst in out.values():
+        lst.sort(key=lambda x: -len(x[0]))
+    return out
+
+
+_MONTHS = _mw(L.MONTHS)
+_HMONTHS = _mw(L.HIJRI_MONTHS)
+_REL = _mw({**L.REL_DAYS, _k("غد"): 1, _k("الغد"): 1})
+_WEAK_REL = frozenset({_k("غد"), _k("الغد")})
+_PARTS = _mw(L.PARTS_OF_DAY)
+_ADVERBS = _mw(L.PART_ADVERBS)
+
+_YAWM = _k("يوم")
+_MIN = _k("من")
+_WA = "و"
+_SHAHR = _k("شهر")
+_KULL = _k("كل")
+_AYYAM = _k("أيام")
+_SAA = _k("الساعة")
+_ASHR = {_k("عشر"), _k("عشرة")}
+_HADHA = {_k("هذا"), _k("هذه")}
+_YEAR_WORDS = {_k(w) for w in ("عام", "العام", "سنة", "السنة", "عامي", "لعام")}
+_ERA_G = {_k(w) for w in ("م", "ميلادي", "ميلادية", "للميلاد", "ميلاديا")}
+_ERA_H = {_k(w) for w in ("ه", "هـ", "هجري", "هجرية", "للهجرة", "هجريا")}
+_DAY_ANCHOR_NOUN = {_k(w) for w in ("الدقيقة",)}
+_FIRST_F = _k("الأولى")
+_CENTURY = _k("القرن")
+_QUARTER = {_k("الربع"): "Q", _k("النصف"): "H"}
+_QUARTER_ORD = {_k("الأول"): 1, _k("الثاني"): 2, _k("الثالث"): 3, _k("الرابع"): 4, _k("الأخير"): 0}
+_FASL = _k("فصل")
+_SET_ADVERBS = {_k("يوميا"): "P1D", _k("أسبوعيا"): "P1W", _k("شهريا"): "P1M", _k("سنويا"): "P1Y"}
+_PLURAL_DEF = {_k(w): u for w, u in {
+    "الأيام": "D", "الأسابيع": "W", "الأشهر": "M", "الشهور": "M", "السنوات": "Y", "الأعوام": "Y",
+    "الساعات": "H", "العقود": "E", "الدقائق": "MIN", "السنين": "Y",
+}.items()}
+_DEF_CARD = {"ال" + k: v for k, v in L.CARDINALS.items() if v < 100} | {"ال" + k: v for k, v in L.TENS.items()}
+_LAST_ADJ = {_k(w) for w in ("الأخيرة", "الأخير", "الماضية", "الماضي", "المقبلة", "القادمة", "المنصرمة",
+                             "الفائتة", "السابقة", "التالية", "الأولى")}
+
+#: Words before a day-month that make it a name (street, movement, event), not a date (طريق 6 أكتوبر).
+_NAME_HEADS = {_k(w) for w in (
+    "طريق", "شارع", "جسر", "كوبري", "مدينة", "ميدان", "حي", "ساحة", "محور", "نفق", "حركة", "تيار", "قوى",
+    "فريق", "تحالف", "ائتلاف", "ثورة", "انتفاضة", "جامعة", "مستشفى", "نادي", "ملعب", "استاد", "مطار",
+    "مدرسة", "مركز", "قناة", "صحيفة", "جريدة", "مجلة", "حزب", "جماعة", "جبهة", "كتلة", "معسكر", "قاعدة",
+    "مجمع", "برج", "بناية", "عمارة", "مسجد", "كنيسة", "لواء", "كتيبة", "مؤسسة", "منطقة", "قرية", "بلدة",
+    "حركتي", "فريقي", "قوي", "لقوى", "ثوار", "شباب", "اتفاق", "اتفاقية", "بيان", "إعلان", "مبادرة", "قرار",
+    "دستور", "نظام", "جمهورية", "عهد", "تظاهرات", "مظاهرات", "احتجاجات",
+)}
+#: Words after اليوم that make it a noun phrase (اليوم العالمي، اليوم التالي), not "today".
+_YOUM_BLOCK_NEXT = {_k(w) for w in (
+    "العالمي", "الوطني", "الدولي", "الأول", "الثاني", "الثالث", "الرابع", "الخامس", "السادس", "السابع",
+    "الثامن", "التاسع", "العاشر", "التالي", "السابق", "الأخير", "الذي", "المفتوح", "الموعود", "الواحد",
+    "نفسه", "ذاته", "التالى", "الأخيرة",
+)}
+_YOUM_BLOCK_PREV = {_k(w) for w in ("صحيفة", "جريدة", "موقع", "قناة", "برنامج", "مجلة", "صحيفه")}
+#: Prepositions and heads that let a bare month name or a bare year stand as a date.
+_TRIGGERS = {_k(w) for w in (
+    "في", "خلال", "منذ", "حتى", "قبل", "بعد", "شهر", "مطلع", "بداية", "نهاية", "أواخر", "أوائل", "منتصف",
+    "أواسط", "مستهل", "طوال", "طيلة", "حلول", "بحلول", "موعد", "غضون", "ابتداء", "اعتبارا", "أواخر",
+    "بدءا", "لغاية", "إلى", "الى",
+)}
+_YEAR_TRIGGERS = _TRIGGERS | _YEAR_WORDS
+_RANGE_JOINERS = {"و", "-", _k("إلى"), _k("حتى"), "/", "–"}
+_SENT_END = {".", "!", "?", "؟", "؛", ":", "\n"}
+_FUTURE_WORDS = {_k(w) for w in (
+    "سوف", "المقرر", "المنتظر", "المتوقع", "يعتزم", "تعتزم", "يرتقب", "المرتقب", "المزمع", "لن", "سيتم",
+    "يتوقع", "ينتظر", "مقرر", "مقررا", "غدا",
+)}
+_S_NOUN_PREFIXES = tuple(_k(w) for w in (
+    "سيا", "سيطر", "سنو", "سنت", "سنه", "سنين", "ستين", "ستون", "ستار", "سيد", "سيار", "سينا", "سيول", "سيف",
+    "سيس", "سنغ", "سنا", "سنب", "سنة", "ستوكهولم", "ستراس", "سيئ", "سيب", "سيرة", "سير", "سيل", "سيم", "سيو",
+    "ساع", "سام", "سال", "سان", "ساح", "سابق", "ساب", "ساد", "سار", "ساق", "ساك", "ساه",
+))
+_PROCLITICS = ("وب", "ول", "وك", "فب", "فل", "و", "ف", "ب", "ل", "ك")
+
+_WEEKDAY_WORDS = set(L.WEEKDAYS)
+_KNOWN: set[str] = set()
+for _tbl in (_MONTHS, _HMONTHS, _REL, _PARTS, _ADVERBS):
+    _KNOWN.update(_tbl)
+_KNOWN.update(L.WEEKDAYS, L.CUES, L.MODS, L.PERIODS, L.UNITS, L.CARDINALS, L.TENS, L.ORDINALS_M,
+              L.ORDINALS_F, L.SEASONS, L.DECADES, _YEAR_WORDS, _SET_ADVERBS, _PLURAL_DEF, _QUARTER,
+              {_YAWM, _SHAHR, _KULL, _SAA, _CENTURY, _AYYAM, _FASL, _k("قبل"), _k("منذ"), _k("بعد"),
+               _k("الدقيقة"), _k("هذا"), _k("هذه"), _k("لمدة"), _k("مدة")})
+_KNOWN.update(_TRIGGERS)
+_KNOWN.update(k[2:] for k in L.DECADES)  # ثمانينيات without the article
+
+_BASE_CACHE: dict[str, tuple[str, int]] = {}
+
+
+def _base(w: str) -> tuple[str, int]:
+    """(lexicon base, proclitic length) of a folded word; (w, 0) when no proclitic reading is known."""
+    hit = _BASE_CACHE.get(w)
+    if hit is not None:
+        return hit
+    res = (w, 0)
+    if w not in _KNOWN and len(w) >= 4:
+        for p in _PROCLITICS:
+            if w.startswith(p):
+                rest = w[len(p):]
+                if len(rest) < 3:
+                    continue
+                if rest in _KNOWN:
+                    res = (rest, len(p))
+                    break
+                if p[-1] == "ل" and rest[0] == "ل" and ("ا" + rest) in _KNOWN:  # لل + X = ل + الX
+                    res = ("ا" + rest, len(p) - 1)
+                    break
+    if len(_BASE_CACHE) < 200_000:
+        _BASE_CACHE[w] = res
+    return res
+
+
+def tokenise_folded(text: str) -> tuple[list[str], list[int], list[int]]:
+    """Tokens of folded text as parallel lists (words, starts, ends); offsets are code points of ``text``."""
+    words: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for m in _TOKEN_RE.finditer(text):
+        words.append(m.group())
+        starts.append(m.start())
+        ends.append(m.end())
+    return words, starts, ends
+
+
+def _is_digits(w: str) -> bool:
+    return bool(w) and "0" <= w[0] <= "9"
+
+
+def _dur_value(n: int | None, unit: str) -> str:
+    c = "X" if n is None else str(n)
+    if unit == "S":
+        return f"PT{c}S"
+    if unit == "MIN":
+        return f"PT{c}M"
+    if unit == "H":
+        return f"PT{c}H"
+    if unit == "E":
+        return f"P{'X' if n is None else n * 10}Y"
+    if unit == "C":
+        return f"P{'X' if n is None else n * 100}Y"
+    return f"P{c}{unit}"
+
+
+class _Doc:
+    """One scan over one folded text; ``ref`` is the reference date or None."""
+
+    def __init__(self, text: str, ref: date | None) -> None:
+        self.text = text
+        self.ref = ref
+        self.W, self.S, self.E = tokenise_folded(text)
+        self.n = len(self.W)
+        bases = [_base(w) for w in self.W]
+        self.B = [b for b, _ in bases]
+        self.P = [p for _, p in bases]
+
+    # ---- small readers ---------------------------------------------------------------------------------------
+    def w(self, k: int) -> str:
+        return self.W[k] if 0 <= k < self.n else ""
+
+    def b(self, k: int) -> str:
+        return self.B[k] if 0 <= k < self.n else ""
+
+    def adjacent(self, k: int) -> bool:
+        """True when token k follows token k-1 with only spaces between (no line break)."""
+        return "\n" not in self.text[self.E[k - 1]:self.S[k]]
+
+    def lex(self, k: int, table: dict[str, list[tuple[tuple[str, ...], object]]]) -> tuple[object, int] | None:
+        if k >= self.n:
+            return None
+        cands = table.get(self.B[k])
+        if not cands:
+            return None
+        for rest, val in cands:
+            m = len(rest)
+            if k + 1 + m <= self.n and all(self.W[k + 1 + q] == rest[q] for q in range(m)):
+                return val, k + 1 + m
+        return None
+
+    def number(self, k: int) -> tuple[int, int] | None:
+        """A cardinal at k: digits, a word (ثلاثة), a teen (خمسة عشر) or a compound (خمسة وعشرين)."""
+        w = self.w(k)
+        if not w:
+            return None
+        if _is_digits(w):
+            if len(w) > 4:
+                return None
+            return int(w), k + 1
+        b = self.B[k]
+        val = L.CARDINALS.get(b)
+        if val is None and b in (_k("أحد"), _k("احدى"), _k("إحدى")) and self.w(k + 1) in _ASHR:
+            return 11, k + 2
+        if val is None and b in (_k("اثنا"), _k("اثني"), _k("اثنتا"), _k("اثنتي")) and self.w(k + 1) in _ASHR:
+            return 12, k + 2
+        if val is not None:
+            if val < 10 and self.w(k + 1) in _ASHR:
+                return val + 10, k + 2
+            nxt = self.w(k + 1)
+            if val < 10 and nxt.startswith(_WA) and nxt[1:] in L.TENS:
+                return val + L.TENS[nxt[1:]], k + 2
+            return val, k + 1
+        if b in L.TENS:
+            return L.TENS[b], k + 1
+        return None
+
+    def quantity(self, k: int, singular: bool) -> tuple[int | None, str, int] | None:
+        """(count or None when vague, unit, end) of ``ثلاثة أيام``, ``3 أيام``, ``يومين``, ``بضعة أشهر``."""
+        if k >= self.n:
+            return None
+        b = self.B[k]
+        if b in L.UNITS:
+            unit, implied = L.UNITS[b]
+            if implied == 2:
+                return 2, unit, k + 1
+            if implied == 1 and singular:
+                return 1, unit, k + 1
+            return None
+        if b in L.VAGUE:
+            u = L.UNITS.get(self.b(k + 1))
+            if u:
+                return None, u[0], k + 2
+            return None
+        num = self.number(k)
+        if num is None:
+            return None
+        val, k2 = num
+        if self.w(k2) in ("%", "٪"):
+            return None
+        u = L.UNITS.get(self.b(k2))
+        if u is None:
+            return None
+        if u[1] == 2:
+            return None
+        return val, u[0], k2 + 1
+
+    def year_at(self, k: int) -> tuple[int, int, str | None] | None:
+        """(year, end, era) for a 4-digit year at k, with an optional era marker (م / هـ)."""
+        w = self.w(k)
+        if not w or not _is_digits(w) or len(w) != 4:
+            return None
+        y = int(w)
+        if not 1000 <= y <= 2199:
+            return None
+        nxt = self.w(k + 1)
+        if nxt in _ERA_G and (k + 1 < self.n) and self.adjacent(k + 1):
+            return y, k + 2, "g"
+        if nxt in _ERA_H:
+            return y, k + 2, "h"
+        return y, k + 1, None
+
+    def month_at(self, k: int, table: dict) -> tuple[int, int] | None:
+        """Month number and end for a month name at k, with a slash pair (أبريل/نيسان, يناير (كانون الثاني))."""
+        hit = self.lex(k, table)
+        if hit is None:
+            return None
+        m, k2 = hit
+        sep = self.w(k2)
+        if sep in ("/", "-", "\\"):
+            h2 = self.lex(k2 + 1, table)
+            if h2 is not None:
+                k2 = h2[1]
+        elif sep == "(":
+            h2 = self.lex(k2 + 1, table)
+            if h2 is not None and self.w(h2[1]) == ")":
+                k2 = h2[1] + 1
+        return int(m), k2  # type: ignore[arg-type]
+
+    def day_at(self, k: int) -> tuple[int, int] | None:
+        """Day of month at k: 1-31 in digits, or an ordinal word (السابع، الحادي عشر، الحادي والعشرين)."""
+        w = self.w(k)
+        if not w:
+            return None
+        if _is_digits(w):
+            if len(w) <= 2 and 1 <= int(w) <= 31:
+                return int(w), k + 1
+            return None
+        b = self.B[k]
+        if b not in L.ORDINALS_M:
+            return None
+        v = L.ORDINALS_M[b]
+        k2 = k + 1
+        nxt = self.w(k2)
+        if v < 10 and nxt in _ASHR:
+            v, k2 = v + 10, k2 + 1
+        elif v < 10 and nxt.startswith(_WA) and nxt[1:] in (_k("العشرين"), _k("الثلاثين")):
+            v, k2 = v + (20 if nxt[1:] == _k("العشرين") else 30), k2 + 1
+        elif b == _k("الحادي"):
+            return None
+        if self.w(k2) == _MIN:
+            k2 += 1
+        elif b == _k("أول") and False:
+            pass
+        return (v, k2) if 1 <= v <= 31 else None
+
+    def cue_at(self, k: int) -> int | None:
+        return L.CUES.get(self.b(k))
+
+    def future_context(self, i: int) -> bool:
+        """Whether the clause before token i points forward (س-verb, سوف, من المقرر ...)."""
+        for k in range(i - 1, max(-1, i - 9), -1):
+            w = self.W[k]
+            if w in _SENT_END or (k + 1 < self.n and "\n" in self.text[self.E[k]:self.S[k + 1]]):
+                break
+            if w in _FUTURE_WORDS or self.B[k] in _FUTURE_WORDS:
+                return True
+            v = w[1:] if w[:1] in ("و", "ف") and len(w) > 5 else w
+            if (len(v) >= 5 and v[0] == "س" and v[1] in "يتنا" and not v.startswith(_S_NOUN_PREFIXES)
+                    and v not in L.UNITS):
+                return True
+        return False
+
+    # ---- anchors: a day named by a weekday, a relative word or a date ------------------------------------
+    def anchor_at(self, k: int) -> tuple[date | None, str, int, bool, str] | None:
+        """(date or None, unresolved value, end, anchored, kind) of a day expression starting at k."""
+        if self.b(k) == _YAWM:
+            inner = self.anchor_at(k + 1)
+            if inner is not None:
+                return inner
+        rel = self.lex(k, _REL)
+        if rel is not None:
+            off, k2 = rel
+            if self.w(k2) in (_k("الأول"),) and off == -1:
+                off, k2 = -2, k2 + 1
+            d = self.ref + timedelta(days=int(off)) if self.ref else None  # type: ignore[arg-type]
+            return d, "XXXX-XX-XX", k2, True, "rel"
+        wd = L.WEEKDAYS.get(self.b(k))
+        if wd is not None and not self._weekday_blocked(k):
+            k2 = k + 1
+            # a date in apposition: الإثنين 13 يناير 2020
+            dm = self._day_month(k2 + (1 if self.w(k2) in ("،", ",") else 0))
+            if dm is not None and dm.granularity == "day":
+                dd = date.fromisoformat(dm.value) if "X" not in dm.value else None
+                return dd, dm.value, dm.j, dm.anchored, "date"
+            cue = self.cue_at(k2)
+            if cue is not None:
+                k2 += 1
+            if self.ref is None:
+                return None, f"XXXX-WXX-{wd}", k2, False, "weekday"
+            d = R.resolve_weekday(self.ref, wd, cue, self.future_context(k))
+            return d, "", k2, True, "weekday"
+        dm = self._day_month(k)
+        if dm is not None and dm.granularity == "day":
+            dd = date.fromisoformat(dm.value) if "X" not in dm.value else None
+            return dd, dm.value, dm.j, dm.anchored, "date"
+        return None
+
+    def _weekday_blocked(self, k: int) -> bool:
+        b = self.B[k]
+        nxt = self.w(k + 1)
+        if b == _k("الأحد") and nxt in _ASHR:  # الأحد عشر = eleven
+            return True
+        if b == _k("الاثنين"):
+            prev = self.w(k - 1)
+            if prev in (_k("بين"), _k("كلا"), _k("هذين")) or nxt in (_k("معا"), _k("معًا")):
+                return True
+        return False
+
+    # ---- rules ---------------------------------------------------------------------------------------------
+    def _day_month(self, k: int, mod: str | None = None, start: int | None = None) -> Match | None:
+        """Day + month [+ year] (Gregorian or Hijri), the core of explicit dates."""
+        i = k if start is None else start
+        day = self.day_at(k)
+        if day is None:
+            return None
+        d, k2 = day
+        gm = self.month_at(k2, _MONTHS)
+        if gm is not None:
+            m, k3 = gm
+            yr = self.year_at(k3)
+            if yr is not None:
+                y, k4, _era = yr
+                try:
+                    dd = date(y, m, d)
+                except ValueError:
+                    return None
+                return Match(i, k4, "DATE", T.day_value(dd), "day", "day_month_year", mod)
+            if self.w(k3) == _MIN:
+                ry = self._rel_year(k3 + 1)
+                if ry is not None:
+                    y, k4, anch = ry
+                    try:
+                        dd = date(y, m, d)
+                    except ValueError:
+                        return None
+                    return Match(i, k4, "DATE", T.day_value(dd), "day", "day_month_rel_year", mod,
+                                 anchored=anch)
+            cue = self.cue_at(k3)
+            k4 = k3 + 1 if cue is not None else k3
+            if cue is None and i > 0 and self.B[i - 1] in _NAME_HEADS:
+                return None
+            if self.ref is None:
+                return Match(i, k4, "DATE", f"XXXX-{m:02d}-{d:02d}", "day", "day_month", mod)
+            dd2 = R.resolve_month_day(self.ref, m, d, cue)
+            if dd2 is None:
+                return None
+            return Match(i, k4, "DATE", T.day_value(dd2), "day", "day_month", mod, anchored=True)
+        hm = self.month_at(k2, _HMONTHS)
+        if hm is not None:
+            m, k3 = hm
+            yr = self.year_at(k3)
+            if yr is not None:
+                hy, k4, era = yr
+                if era == "g" or not 1300 <= hy <= 1600:
+                    return None
+                g = R.hijri_to_gregorian(hy, m, d)
+                if g is None:
+                    return None
+                return Match(i, k4, "DATE", T.day_value(g), "day", "hijri_day_month_year", mod, "hijri",
+                             f"{hy:04d}-{m:02d}-{d:02d}", (g, g))
+            cue = self.cue_at(k3)
+            k4 = k3 + 1 if cue is not None else k3
+            if self.ref is None:
+                return None
+            hy2 = R.resolve_hijri_month(self.ref, m, cue)
+            if hy2 is None:
+                return None
+            g = R.hijri_to_gregorian(hy2, m, d)
+            if g is None:
+                return None
+            return Match(i, k4, "DATE", T.day_value(g), "day", "hijri_day_month", mod, "hijri",
+                         f"{hy2:04d}-{m:02d}-{d:02d}", (g, g), True)
+        return None
+
+    def _rel_year(self, k: int) -> tuple[int, int, bool] | None:
+        """A year written as ``العام الماضي`` / ``عام 2019`` / ``2019`` after ``من``: (year, end, anchored)."""
+        if self.b(k) in _YEAR_WORDS:
+            yr = self.year_at(k + 1)
+            if yr is not None:
+                return yr[0], yr[1], False
+            if self.b(k) in (_k("العام"), _k("السنة")) and self.ref is not None:
+                cue = self.cue_at(k + 1)
+                if cue is not None:
+                    return self.ref.year + cue, k + 2, True
+        yr = self.year_at(k)
+        if yr is not None:
+            return yr[0], yr[1], False
+        if self.b(k) in _HADHA and self.b(k + 1) in (_k("العام"), _k("السنة")) and self.ref is not None:
+            return self.ref.year, k + 2, True
+        return None
+
+    def r_date(self, i: int) -> Match | None:
+        """Explicit dates: [mod] [يوم] [weekday] day month [year] [cue], month [year|cue], Hijri forms."""
+        k = i
+        mod = L.MODS.get(self.B[k])
+        if mod is not None:
+            k += 1
+        if self.b(k) == _YAWM:
+            k += 1
+        wd_k = None
+        if self.b(k) in L.WEEKDAYS:
+            wd_k = k
+            k += 1
+            if self.w(k) in ("،", ","):
+                k += 1
+        dm = self._day_month(k, mod, i)
+        if dm is not None:
+            return dm
+        if wd_k is not None:
+            return None
+        has_shahr = self.b(k) == _SHAHR
+        if has_shahr:
+            k += 1
+        trig = mod is not None or has_shahr or (i > 0 and self.B[i - 1] in _TRIGGERS)
+        gm = self.month_at(k, _MONTHS)
+        if gm is not None:
+            m, k2 = gm
+            yr = self.year_at(k2)
+            if yr is not None:
+                return Match(i, yr[1], "DATE", T.month_value(yr[0], m), "month", "month_year", mod)
+            if self.w(k2) == _MIN:
+                ry = self._rel_year(k2 + 1)
+                if ry is not None:
+                    return Match(i, ry[1], "DATE", T.month_value(ry[0], m), "month", "month_rel_year", mod,
+                                 anchored=ry[2])
+            cue = self.cue_at(k2)
+            if cue is None and not trig:
+                return None
+            if cue is None and m == 3 and not (mod or has_shahr) and self.w(k2) and not self.w(k2)[0].isdigit():
+                # مارس is also the verb "practised": bare مارس needs a mod, شهر, a year or a cue
+                nxt = self.w(k2)
+                if nxt not in (".", "،", ",", ")", "؛") :
+                    return None
+            k3 = k2 + 1 if cue is not None else k2
+            if self.ref is None:
+                return Match(i, k3, "DATE", f"XXXX-{m:02d}", "month", "month", mod)
+            y = R.resolve_month(self.ref, m, cue)
+            return Match(i, k3, "DATE", T.month_value(y, m), "month", "month", mod, anchored=True)
+        hm = self.month_at(k, _HMONTHS)
+        if hm is not None:
+            m, k2 = hm
+            yr = self.year_at(k2)
+            if yr is not None and yr[2] != "g" and 1300 <= yr[0] <= 1600:
+                iv = R.hijri_month_interval(yr[0], m)
+                if iv is None:
+                    return None
+                return Match(i, yr[1], "DATE", T.month_value(iv[0].year, iv[0].month), "month",
+                             "hijri_month_year", mod, "hijri", f"{yr[0]:04d}-{m:02d}", iv)
+            cue = self.cue_at(k2)
+            word = self.B[k]
+            if not (has_shahr or cue is not None or (trig and word not in L.HIJRI_AMBIGUOUS)
+                    or (mod is not None and word not in L.HIJRI_AMBIGUOUS)):
+                return None
+            if word in L.HIJRI_AMBIGUOUS and not (has_shahr or (cue is not None and word == _k("رمضان"))):
+                return None
+            k3 = k2 + 1 if cue is not None else k2
+            if self.ref is None:
+                return None
+            hy = R.resolve_hijri_month(self.ref, m, cue)
+            iv = R.hijri_month_interval(hy, m) if hy is not None else None
+            if iv is None:
+                return None
+            return Match(i, k3, "DATE", T.month_value(iv[0].year, iv[0].month), "month", "hijri_month", mod,
+                         "hijri", f"{hy:04d}-{m:02d}", iv, True)
+        return None
+
+    def r_numeric(self, i: int) -> Match | None:
+        """Numeric dates, day first: 12/01/2020, ١٠/٠١/٢٠٢٠, 3 /3 /1436هـ, 2020-01-09 (year first)."""
+        w = self.W[i]
+        if not _is_digits(w) or i + 4 >= self.n:
+            return None
+        sep = self.W[i + 1]
+        if sep not in ("/", "-", ".") or self.W[i + 3] != sep:
+            return None
+        a, b, c = w, self.W[i + 2], self.W[i + 4]
+        if not (_is_digits(b) and _is_digits(c)):
+            return None
+        if self.w(i - 1) in ("/", "-", ".", ":") or self.w(i + 5) in ("/", ":") or (
+                self.w(i + 5) in ("-", ".") and _is_digits(self.w(i + 6))):
+            return None
+        if len(a) == 4 and len(b) <= 2 and len(c) <= 2:
+            y, m, d = int(a), int(b), int(c)
+        elif len(c) == 4 and len(a) <= 2 and len(b) <= 2:
+            d, m, y = int(a), int(b), int(c)
+        else:
+            return None
+        j = i + 5
+        era = None
+        nxt = self.w(j)
+        if nxt in _ERA_H:
+            era, j = "h", j + 1
+        elif nxt in _ERA_G and self.adjacent(j):
+            era, j = "g", j + 1
+        if era == "h" or (era is None and 1300 <= y <= 1500):
+            g = R.hijri_to_gregorian(y, m, d)
+            if g is None:
+                return None
+            return Match(i, j, "DATE", T.day_value(g), "day", "numeric_hijri", None, "hijri",
+                         f"{y:04d}-{m:02d}-{d:02d}", (g, g))
+        try:
+            dd = date(y, m, d)
+        except ValueError:
+            return None
+        if not 1800 <= y <= 2199:
+            return None
+        return Match(i, j, "DATE", T.day_value(dd), "day", "numeric")
+
+    def r_year(self, i: int) -> Match | None:
+        """[mod] (عام|العام|سنة) YEAR [era]; a bare YEAR after a trigger or with an era marker; decades."""
+        k = i
+        mod = L.MODS.get(self.B[k])
+        if mod is not None:
+            k += 1
+        kw = self.b(k) in _YEAR_WORDS
+        if kw:
+            k += 1
+        yr = self.year_at(k)
+        if yr is None:
+            return self._decade(i, k, mod)
+        y, j, era = yr
+        if not kw and mod is None and era is None:
+            prev = self.B[i - 1] if i > 0 else ""
+            joined = (i >= 2 and self.W[i - 1] in _RANGE_JOINERS and _is_digits(self.W[i - 2])
+                      and len(self.W[i - 2]) == 4)
+            if prev not in _YEAR_TRIGGERS and not joined:
+                return None
+            if not 1900 <= y <= 2100:
+                return None
+            if self.b(j) in L.UNITS or self.w(j) in ("%", "٪"):
+                return None
+        if era == "h" or (era is None and kw and 1300 <= y <= 1500 and self.ref is not None
+                          and self.ref.year > 1900 and False):
+            iv = R.hijri_year_interval(y)
+            if iv is None:
+                return None
+            return Match(i, j, "DATE", T.year_value(iv[0].year), "year", "hijri_year", mod, "hijri",
+                         f"{y:04d}", iv)
+        return Match(i, j, "DATE", T.year_value(y), "year", "year", mod)
+
+    def _decade(self, i: int, k: int, mod: str | None) -> Match | None:
+        b = self.b(k)
+        d = L.DECADES.get(b)
+        if d is None:
+            d = L.DECADES.get("ال" + b)
+            if d is None or k != i:
+                return None
+        j = k + 1
+        century = 19
+        cj = j + 1 if self.w(j) == _MIN else j
+        c = self._century_num(cj)
+        if c is not None:
+            century, j = c[0], c[1]
+        elif self.b(j) in (_k("الماضي"),) and False:
+            pass
+        return Match(i, j, "DATE", f"{century:02d}{d}", "decade", "decade", mod)
+
+    def _century_num(self, k: int) -> tuple[int, int] | None:
+        """``القرن العشرين`` -> (19, end): the TIMEX3 century digits of a century phrase at k."""
+        if self.b(k) != _CENTURY:
+            return None
+        k2 = k + 1
+        cue = self.cue_at(k2)
+        if cue is not None:
+            if self.ref is None:
+                return None
+            return (self.ref.year // 100) + cue, k2 + 1
+        b = self.b(k2)
+        if b == _k("العشرين"):
+            return 19, k2 + 1
+        if b in L.ORDINALS_M and b != _k("أول"):
+            v = L.ORDINALS_M[b]
+            nxt = self.w(k2 + 1)
+            if v < 10 and nxt in _ASHR:
+                return v + 10 - 1, k2 + 2
+            if v < 10 and nxt.startswith(_WA) and nxt[1:] == _k("العشرين"):
+                return v + 20 - 1, k2 + 2
+            if b != _k("الحادي"):
+                return v - 1, k2 + 1
+        return None
+
+    def r_century(self, i: int) -> Match | None:
+        k = i
+        mod = L.MODS.get(self.B[k])
+        if mod is not None:
+            k += 1
+        c = self._century_num(k)
+        if c is None:
+            return None
+        anch = self.cue_at(k + 1) is not None
+        return Match(i, c[1], "DATE", f"{c[0]:02d}", "century", "century", mod, anchored=anch)
+
+    def r_weekday(self, i: int) -> Match | None:
+        """[يوم] weekday [cue], resolved against the reference date with tense cues."""
+        k = i
+        if self.B[k] == _YAWM:
+            k += 1
+            wd = L.WEEKDAYS.get(self.b(k)) or L.WEEKDAYS_BARE.get(self.b(k))
+        else:
+            wd = L.WEEKDAYS.get(self.B[k])
+        if wd is None or self._weekday_blocked(k):
+            return None
+        k += 1
+        cue = self.cue_at(k)
+        if cue is not None:
+            k += 1
+        if self.ref is None:
+            return Match(i, k, "DATE", f"XXXX-WXX-{wd}", "day", "weekday")
+        d = R.resolve_weekday(self.ref, wd, cue, self.future_context(i))
+        return Match(i, k, "DATE", T.day_value(d), "day", "weekday", anchored=True)
+
+    def r_relday(self, i: int) -> Match | None:
+        """أمس، اليوم، غدا، بعد غد، أول أمس [weekday]; ``يوم`` + غد/الغد."""
+        k = i
+        yawm = self.B[k] == _YAWM
+        if yawm:
+            k += 1
+        hit = self.lex(k, _REL)
+        if hit is None:
+            return None
+        off, j = hit
+        word = self.B[k]
+        if word in _WEAK_REL and not yawm:
+            return None
+        if word == _k("اليوم"):
+            if self.b(j) in _YOUM_BLOCK_NEXT or (i > 0 and self.B[i - 1] in _YOUM_BLOCK_PREV):
+                return None
+        off = int(off)  # type: ignore[arg-type]
+        if off == -1 and self.w(j) == _k("الأول"):
+            off, j = -2, j + 1
+        if self.b(j) in L.WEEKDAYS and not self._weekday_blocked(j):
+            j += 1
+        if self.ref is None:
+            return Match(i, j, "DATE", "XXXX-XX-XX", "day", "relative_day")
+        d = self.ref + timedelta(days=off)
+        return Match(i, j, "DATE", T.day_value(d), "day", "relative_day", anchored=True)
+
+    def r_part(self, i: int) -> Match | None:
+        """Part of day + day anchor (صباح الإثنين، فجر اليوم، مساء أمس); الليلة [cue]."""
+        hit = self.lex(i, _PARTS)
+        if hit is None:
+            return None
+        code, k = hit
+        a = self.anchor_at(k)
+        if a is not None:
+            d, xval, j, anch, kind = a
+            if d is not None:
+                return Match(i, j, "TIME", f"{T.day_value(d)}T{code}", "partofday", "part_of_day", anchored=anch)
+            base = xval if kind != "weekday" else xval
+            return Match(i, j, "TIME", f"{base}T{code}", "partofday", "part_of_day")
+        if self.B[i] == _k("الليلة"):
+            cue = self.cue_at(k)
+            if cue is None:
+                nxt = self.b(k)
+                if nxt and nxt[0] not in "،,.؛" and nxt.startswith("ال"):
+                    return None
+            off = cue or 0
+            j = k + 1 if cue is not None else k
+            if self.ref is None:
+                return Match(i, j, "TIME", "XXXX-XX-XXTNI", "partofday", "tonight")
+            return Match(i, j, "TIME", f"{T.day_value(self.ref + timedelta(days=off))}TNI", "partofday",
+                         "tonight", anchored=True)
+        return None
+
+    def r_first_minute(self, i: int) -> Match | None:
+        """``الدقيقة الأولى من`` + day -> that day T00:00."""
+        if self.B[i] not in _DAY_ANCHOR_NOUN or self.w(i + 1) != _FIRST_F or self.w(i + 2) != _MIN:
+            return None
+        a = self.anchor_at(i + 3)
+        if a is None:
+            return None
+        d, xval, j, anch, _ = a
+        val = f"{T.day_value(d)}T00:00" if d is not None else f"{xval}T00:00"
+        return Match(i, j, "TIME", val, "minute", "first_minute", anchored=anch)
+
+    def r_time(self, i: int) -> Match | None:
+        """Clock times: الساعة + hour (digits or ordinal) [والنصف] [صباحا|مساء|من مساء + day]; bare HH:MM."""
+        k = i
+        saa = self.B[k] == _SAA
+        if saa:
+            k += 1
+        w = self.w(k)
+        if not w:
+            return None
+        minute = None
+        if _is_digits(w):
+            if len(w) > 2:
+                return None
+            hour = int(w)
+            k += 1
+            if self.w(k) == ":" and _is_digits(self.w(k + 1)) and len(self.w(k + 1)) == 2:
+                minute = int(self.w(k + 1))
+                k += 2
+            elif not saa:
+                return None
+            if not saa and (self.w(i - 1) in (":", "-", "/", ".") or self.w(k) in (":", "-")):
+                return None
+        elif saa and self.B[k] in L.ORDINALS_F:
+            hour = L.ORDINALS_F[self.B[k]]
+            k += 1
+            if hour < 10 and self.w(k) in _ASHR:
+                hour += 10
+                k += 1
+        else:
+            return None
+        if hour > 24 or (minute is not None and minute > 59):
+            return None
+        nxt = self.w(k)
+        if minute is None and nxt in (_k("والنصف"), _k("ونصف")):
+            minute, k = 30, k + 1
+        elif minute is None and nxt in (_k("والربع"), _k("وربع")):
+            minute, k = 15, k + 1
+        elif minute is None and nxt in (_k("إلا"), _k("الا")) and self.w(k + 1) in (_k("ربعا"), _k("ربع")):
+            minute, hour, k = 45, hour - 1, k + 2
+        shift_code = None
+        adv = self.lex(k, _ADVERBS)
+        if adv is not None:
+            shift_code, k = adv[0][0], adv[1]  # type: ignore[index]
+        elif self.w(k) == _MIN and self.lex(k + 1, _PARTS) is not None:
+            ph = self.lex(k + 1, _PARTS)
+            shift_code, k = ph[0], ph[1]  # type: ignore[index]
+        if shift_code in ("EV", "AF") and hour < 12:
+            if not (shift_code == "AF" and hour >= 11):
+                hour += 12
+        elif shift_code == "NI":
+            if 6 <= hour < 12:
+                hour += 12
+            elif hour == 12:
+                hour = 0
+        day: date | None = self.ref
+        xday = "XXXX-XX-XX"
+        anch = self.ref is not None
+        if shift_code is not None or saa:
+            a = self.anchor_at(k)
+            if a is not None and a[0] is not None:
+                day, _, k, anch, _ = a
+            elif a is not None:
+                xday, k, anch = a[1], a[2], False
+                day = None
+        hh = hour % 24 if hour != 24 else 24
+        clock = f"{hh:02d}:{minute:02d}" if minute is not None else f"{hh:02d}:00"
+        gran = "minute" if minute is not None else "hour"
+        val = f"{T.day_value(day)}T{clock}" if day is not None else f"{xday}T{clock}"
+        return Match(i, k, "TIME", val, gran, "clock_time", anchored=anch and day is not None)
+
+    def r_relperiod(self, i: int) -> Match | None:
+        """[mod] [هذا] (الأسبوع|الشهر|العام|السنة|القرن|العقد) [cue]: week, month, year relative to ref."""
+        k = i
+        mod = L.MODS.get(self.B[k])
+        if mod is not None:
+            k += 1
+        this = self.b(k) in _HADHA
+        if this:
+            k += 1
+        unit = L.PERIODS.get(self.b(k))
+        if unit is None:
+            return None
+        k += 1
+        cue = self.cue_at(k)
+        if cue is not None:
+            k += 1
+        elif this:
+            cue = 0
+        elif mod is not None and unit in ("M", "Y", "W"):
+            nxt = self.b(k)
+            if nxt in (_k("نفسه"), _k("ذاته")) or _is_digits(nxt or "x"):
+                return None
+            cue = 0
+        else:
+            return None
+        if unit == "C":
+            if self.ref is None:
+                return None
+            return Match(i, k, "DATE", f"{self.ref.year // 100 + cue:02d}", "century", "relative_period", mod,
+                         anchored=True)
+        if unit == "E":
+            if self.ref is None:
+                return None
+            return Match(i, k, "DATE", f"{self.ref.year // 10 + cue:03d}", "decade", "relative_period", mod,
+                         anchored=True)
+        ref = self.ref
+        if ref is None:
+            xv = {"W": "XXXX-WXX", "M": "XXXX-XX", "Y": "XXXX"}[unit]
+            return Match(i, k, "DATE", xv, {"W": "week", "M": "month", "Y": "year"}[unit], "relative_period", mod)
+        if unit == "W":
+            return Match(i, k, "DATE", T.week_value(ref + timedelta(days=7 * cue)), "week", "relative_period", mod,
+                         anchored=True)
+        if unit == "M":
+            y, m = T.add_months(ref.year, ref.month, cue)
+            return Match(i, k, "DATE", T.month_value(y, m), "month", "relative_period", mod, anchored=True)
+        return Match(i, k, "DATE", T.year_value(ref.year + cue), "year", "relative_period", mod, anchored=True)
+
+    def r_ago(self, i: int) -> Match | None:
+        """قبل/منذ + quantity -> the reference date minus it; بعد + quantity -> plus it."""
+        b = self.B[i]
+        if b == _k("قبل") or b == _k("منذ"):
+            sign = -1
+        elif b == _k("بعد"):
+            sign = 1
+        else:
+            return None
+        q = self.quantity(i + 1, singular=True)
+        if q is None:
+            return None
+        n, unit, j = q
+        if n is None or unit not in ("D", "W", "M", "Y"):
+            return None
+        if self.w(j) == _MIN or self.b(j) in (_k("على"), _k("من")):
+            return None
+        if self.w(j) in (_k("تقريبا"), _k("فقط")):
+            j += 1
+        ref = self.ref
+        gran = {"D": "day", "W": "week", "M": "month", "Y": "year"}[unit]
+        if ref is None:
+            xv = {"D": "XXXX-XX-XX", "W": "XXXX-WXX", "M": "XXXX-XX", "Y": "XXXX"}[unit]
+            return Match(i, j, "DATE", xv, gran, "ago")
+        if unit == "D":
+            v = T.day_value(ref + timedelta(days=sign * n))
+        elif unit == "W":
+            v = T.week_value(ref + timedelta(days=7 * sign * n))
+        elif unit == "M":
+            y, m = T.add_months(ref.year, ref.month, sign * n)
+            v = T.month_value(y, m)
+        else:
+            v = T.year_value(ref.year + sign * n)
+        return Match(i, j, "DATE", v, gran, "ago", anchored=True)
+
+    def r_duration(self, i: int) -> Match | None:
+        """Durations: ثلاثة أيام (P3D), يومين, 24 ساعة (PT24H), الأيام الثلاثة الماضية, لمدة شهر."""
+        b = self.B[i]
+        if b in _PLURAL_DEF:
+            nb = self.b(i + 1)
+            if nb in _DEF_CARD:
+                j = i + 2
+                if self.b(j) in _LAST_ADJ:
+                    j += 1
+                return Match(i, j, "DURATION", _dur_value(_DEF_CARD[nb], _PLURAL_DEF[b]), "duration", "duration")
+            return None
+        if self.W[i] == "ال" and i + 1 < self.n and _is_digits(self.W[i + 1]):
+            q = self.quantity(i + 1, singular=False)
+            if q is None:
+                return None
+            j = q[2] + (1 if self.b(q[2]) in _LAST_ADJ else 0)
+            return Match(i, j, "DURATION", _dur_value(q[0], q[1]), "duration", "duration")
+        prev = self.B[i - 1] if i > 0 else ""
+        singular = prev in (_k("لمدة"), _k("مدة"), _k("طوال"), _k("طيلة"), _k("نحو"), _k("حوالي"))
+        q = self.quantity(i, singular=singular)
+        if q is None:
+            return None
+        n, unit, j = q
+        if n is not None and n == 0:
+            return None
+        return Match(i, j, "DURATION", _dur_value(n, unit), "duration", "duration")
+
+    def r_set(self, i: int) -> Match | None:
+        """Sets: كل [يوم] جمعة (XXXX-WXX-5), أيام الجمعة, كل يوم (P1D), كل ثلاثة أشهر (P3M), سنويا."""
+        b = self.B[i]
+        if b in _SET_ADVERBS:
+            return Match(i, i + 1, "SET", _SET_ADVERBS[b], "set", "set")
+        if b == _AYYAM:
+            wd = L.WEEKDAYS.get(self.b(i + 1))
+            if wd is not None:
+                return Match(i, i + 2, "SET", f"XXXX-WXX-{wd}", "set", "set")
+            return None
+        if b != _KULL:
+            return None
+        k = i + 1
+        if self.b(k) == _YAWM:
+            wd = L.WEEKDAYS.get(self.b(k + 1)) or L.WEEKDAYS_BARE.get(self.b(k + 1))
+            if wd is not None:
+                return Match(i, k + 2, "SET", f"XXXX-WXX-{wd}", "set", "set")
+        wd = L.WEEKDAYS.get(self.b(k)) or L.WEEKDAYS_BARE.get(self.b(k))
+        if wd is not None:
+            return Match(i, k + 1, "SET", f"XXXX-WXX-{wd}", "set", "set")
+        part = self.lex(k, _PARTS)
+        if part is not None:
+            return Match(i, part[1], "SET", f"XXXX-XX-XXT{part[0]}", "set", "set")
+        q = self.quantity(k, singular=True)
+        if q is not None and q[0] is not None:
+            return Match(i, q[2], "SET", _dur_value(q[0], q[1]), "set", "set")
+        return None
+
+    def r_quarter(self, i: int) -> Match | None:
+        """الربع الأول من العام الجاري / النصف الثاني من 2019 -> 2020-Q1 / 2019-H2."""
+        kind = _QUARTER.get(self.B[i])
+        if kind is None:
+            return None
+        o = _QUARTER_ORD.get(self.b(i + 1))
+        if o is None:
+            return None
+        if kind == "H" and o not in (1, 2):
+            return None
+        if o == 0:
+            o = 4 if kind == "Q" else 2
+        k = i + 2
+        if self.w(k) == _MIN:
+            k += 1
+        ry = self._rel_year(k)
+        if ry is None:
+            return None
+        y, j, anch = ry
+        return Match(i, j, "DATE", f"{y:04d}-{kind}{o}", "quarter" if kind == "Q" else "half", "quarter",
+                     anchored=anch)
+
+    def r_season(self, i: int) -> Match | None:
+        """[فصل] season + year / cue / من العام ... -> 2019-SU."""
+        k = i
+        if self.B[k] == _FASL:
+            k += 1
+        s = L.SEASONS.get(self.b(k))
+        if s is None:
+            return None
+        k += 1
+        ry = self._rel_year(k + (1 if self.w(k) == _MIN else 0))
+        if ry is not None:
+            return Match(i, ry[1], "DATE", f"{ry[0]:04d}-{s}", "season", "season", anchored=ry[2])
+        cue = self.cue_at(k)
+        if cue is None or self.ref is None:
+            return None
+        ref = self.ref
+        best = None
+        for y in range(ref.year - 2, ref.year + 2):
+            iv = T.interval_of(f"{y:04d}-{s}")
+            if iv is None:
+                continue
+            if cue == -1 and iv[1] < ref:
+                best = y
+            elif cue == 1 and iv[0] > ref and best is None:
+                best = y
+            elif cue == 0 and iv[0] <= ref <= iv[1]:
+                best = y
+        if best is None:
+            best = ref.year
+        return Match(i, k + 1, "DATE", f"{best:04d}-{s}", "season", "season", anchored=True)
+
+    RULES = ("r_numeric", "r_date", "r_year", "r_century", "r_weekday", "r_relday", "r_part", "r_first_minute",
+             "r_time", "r_relperiod", "r_ago", "r_duration", "r_set", "r_quarter", "r_season")
+
+    def scan(self) -> list[Match]:
+        out: list[Match] = []
+        rules = [getattr(self, r) for r in self.RULES]
+        i = 0
+        n = self.n
+        W = self.W
+        B = self.B
+        while i < n:
+            w = W[i]
+            if not (_is_digits(w) or B[i] in _KNOWN):
+                i += 1
+                continue
+            best: Match | None = None
+            for rule in rules:
+                m = rule(i)
+                if m is not None and (best is None or m.j > best.j):
+                    best = m
+            if best is None:
+                i += 1
+                continue
+            out.append(best)
+            i = best.j
+        return out
+
+
+def scan(folded: str, ref: date | None) -> list[tuple[int, int, Match]]:
+    """Recognise temporal expressions in folded normalised text.
+
+    Args:
+        folded: normalised text passed through :func:`akhbar.dates.lexicon.fold`.
+        ref: reference date for relative expressions, or None to leave them unresolved.
+
+    Returns:
+        ``(start, end, match)`` with ``[start, end)`` code points of ``folded``, sorted, non-overlapping;
+        ``start`` skips a proclitic on the first word (``وصباح`` -> starts at ``صباح``).
+    """
+    doc = _Doc(folded, ref)
+    res = []
+    for m in doc.scan():
+        res.append((doc.S[m.i] + doc.P[m.i], doc.E[m.j - 1], m))
+    return res
