@@ -1,0 +1,438 @@
+"""Sentences, tokens (with kinds) and clitic segmentation, with every span in raw code points.
+
+The tokeniser runs on the normalised text (:func:`akhbar.normalise.normalise`) with one compiled regex whose
+named alternatives give the token kind, and maps each token back through the alignment, so tashkeel,
+tatweel, ligatures and invisible characters never shift or split a token.
+
+Token kinds (``Token.kind``): ``word`` (Arabic letters and their marks, and dotted Arabic abbreviations such
+as د.ب.أ), ``number`` (ASCII or Arabic-Indic digits with ``.``/``,``/٫/٬ separators and an optional
+percent sign), ``punct``, ``latin`` (Latin-script words and dotted initials), ``url``, ``email``, ``hashtag``
+(``#شريف_منير``), ``mention`` (``@name``), ``emoji``, ``other`` (any other non-space character).
+
+Sentences end at a line break of the source, or after sentence-final punctuation (. ! ? ؟ ۔ …) together with
+any closing quotes or brackets that follow it. Numbers (3.5), URLs, e-mails and dotted abbreviations are
+single tokens, so they never split a sentence; a full stop after a one-letter Arabic word (د. for doctor) does
+not end one either.
+
+Clitic segmentation: D3 family (see :mod:`akhbar.lang.ar_clitics`), lexicon-aware: a proclitic or enclitic is
+split off only when the remainder is a plausible word by corpus counts (``lang/ar_lexicon.tsv.gz``, built by
+``scripts/build_lexicon.py`` from ``../shared/corpus/scale``).
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import polars as pl
+
+from akhbar.lang import ar_chars as C
+from akhbar.lang import ar_clitics as K
+from akhbar.normalise import (
+    DEFAULT_CONFIG,
+    NormaliseConfig,
+    Normalised,
+    _char_class,
+    fold_alef,
+    normalise,
+    normalise_text,
+)
+
+__all__ = [
+    "TOKEN_FRAME_SCHEMA",
+    "Token",
+    "lexicon_count",
+    "segment_word",
+    "sentence_spans",
+    "tokenise",
+    "tokenise_frame",
+    "tokenise_many",
+    "tokenise_normalised",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One token of a document; all offsets are raw code points, half-open.
+
+    Attributes:
+        token_index: 0-based position in the document.
+        sentence_index: 0-based sentence number in the document.
+        start_char, end_char: raw span; ``raw[start_char:end_char] == text``.
+        text: raw surface form (marks, tatweel and all).
+        norm: normalised form (the config passed to :func:`tokenise`).
+        kind: word, number, punct, latin, url, email, hashtag, mention, emoji or other.
+        prefix, stem, suffix: normalised D3 clitic segmentation, ``prefix + stem + suffix == norm``;
+            non-word tokens have ``prefix == suffix == ""`` and ``stem == norm``.
+        stem_start, stem_end: raw span of the stem (includes the marks on its letters).
+    """
+
+    token_index: int
+    sentence_index: int
+    start_char: int
+    end_char: int
+    text: str
+    norm: str
+    kind: str
+    prefix: str
+    stem: str
+    suffix: str
+    stem_start: int
+    stem_end: int
+
+
+# --- character classes -----------------------------------------------------------------------------------
+_L = "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in C.LETTER_RANGES)
+_M = _char_class(set(C.TASHKEEL) | {C.TATWEEL})
+_LM = _L + _M
+_D = "0-9\u0660-\u0669\u06f0-\u06f9"
+_LAT = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff"
+_EMOJI = "\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff"
+
+
+def _punct_class() -> str:
+    chars = set()
+    for cp in range(0x10000):
+        ch = chr(cp)
+        if unicodedata.category(ch)[0] in "PS" and not (0x2600 <= cp <= 0x27BF or 0x2B00 <= cp <= 0x2BFF
+                                                        or 0x2300 <= cp <= 0x23FF):
+            chars.add(ch)
+    return _char_class(chars | C.ARABIC_PUNCT)
+
+
+_TOKEN_RE = re.compile(
+    rf"(?P<url>(?:https?://|ftp://|www\.)[^\s<>\"'“”«»]*[^\s<>\"'“”«».,;:!?)\]،؛؟])"
+    rf"|(?P<email>[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{{2,}})"
+    rf"|(?P<hashtag>#[{_LM}{_D}A-Za-z_]+)"
+    rf"|(?P<mention>@[{_LM}{_D}A-Za-z_]+)"
+    rf"|(?P<number>[{_D}]+(?:[.,\u066b\u066c][{_D}]+)*[%\u066a]?)"
+    rf"|(?P<abbr>(?<![{_LM}])[{_L}][{_M}]*(?:\.[{_L}][{_M}]*)+(?![{_LM}]))"
+    rf"|(?P<word>[{_LM}]+)"
+    rf"|(?P<latabbr>(?:[A-Za-z]\.){{2,}})"
+    rf"|(?P<latin>[{_LAT}][{_LAT}0-9]*(?:['’][{_LAT}]+)*)"
+    rf"|(?P<emoji>[{_EMOJI}][\ufe0f\U0001f3fb-\U0001f3ff]*)"
+    rf"|(?P<punct>\.{{2,}}|[{_punct_class()}])"
+    rf"|(?P<other>\S)"
+)
+_KIND = {"url": "url", "email": "email", "hashtag": "hashtag", "mention": "mention", "number": "number",
+         "abbr": "word", "word": "word", "latabbr": "latin", "latin": "latin", "emoji": "emoji",
+         "punct": "punct", "other": "other"}
+_SENT_END = frozenset(C.SENTENCE_END)
+_CLOSERS = frozenset("\"'”’»)]}›\u201d\ufd3e\ufd3f")
+
+
+# --- lexicon ---------------------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _lexicon() -> dict[str, int]:
+    """Word-form counts from ``lang/ar_lexicon.tsv.gz`` (normalised with DEFAULT_CONFIG); loaded once."""
+    ref = resources.files("akhbar.lang").joinpath("ar_lexicon.tsv.gz")
+    out: dict[str, int] = {}
+    with ref.open("rb") as fb, gzip.open(fb, "rt", encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#"):
+                continue
+            w, _, c = line.rstrip("\n").partition("\t")
+            out[w] = int(c)
+    return out
+
+
+def lexicon_count(norm_word: str) -> int:
+    """Corpus count of a normalised word form in the shipped lexicon (0 if unseen).
+
+    Source: ``../shared/corpus/scale`` (57,895 articles), counted by ``scripts/build_lexicon.py``;
+    forms seen fewer than 3 times are not stored.
+
+    >>> lexicon_count("موسكو") > lexicon_count("وموسكو") > 0
+    True
+    """
+    return _lexicon().get(norm_word, 0)
+
+
+_MIN_SUPPORT = 3  # a remainder seen fewer times than this is not a plausible word
+_STRONG_RATIO = 0.05  # article-initial remainders: enough if seen 1/20 as often as the whole
+
+
+def _support(form: str, lex: dict[str, int]) -> int:
+    """How often ``form`` occurs alone or with the article (normalised, alef-folded forms)."""
+    n = lex.get(form, 0)
+    if not form.startswith(K.ARTICLE):
+        n += lex.get(K.ARTICLE + form, 0)
+    return n
+
+
+def _suffix_support(form: str, lex: dict[str, int]) -> int:
+    """Support of a stem left by an enclitic; a final ت may be a teh marbuta before the enclitic."""
+    n = _support(form, lex)
+    if form.endswith("ت"):
+        n += _support(form[:-1] + "ة", lex)
+    return n
+
+
+def _strong(rest_key: str) -> bool:
+    """True for remainders that begin with a bare-alef article (or preposition + article, or لل) and leave a
+    stem of 2+ letters: after a proclitic these are almost never part of a stem."""
+    if rest_key.startswith(K.ARTICLE):
+        return len(rest_key) >= 4 and rest_key not in K.AL_NOT_ARTICLE
+    if rest_key[:1] in K.PREPOSITIONS and rest_key[1:3] == K.ARTICLE:
+        return len(rest_key) >= 5 and rest_key[1:] not in K.AL_NOT_ARTICLE
+    return rest_key.startswith(K.LAM_ARTICLE) and len(rest_key) >= 4 and fold_alef(rest_key) != "لله"
+
+
+def _plausible(rest_key: str, whole: str, lex: dict[str, int]) -> bool:
+    """Is it right to split one proclitic letter off ``whole`` leaving ``rest_key``?"""
+    rest = fold_alef(rest_key)
+    s = _support(rest, lex)
+    if _strong(rest_key):
+        cw = lex.get(whole, 0)
+        return cw == 0 or s >= max(1.0, _STRONG_RATIO * cw)
+    return s >= _MIN_SUPPORT and s >= lex.get(whole, 0)
+
+
+@lru_cache(maxsize=262144)
+def _segment_key(key: str) -> tuple[int, int]:
+    """(prefix length, suffix length) for one word.
+
+    ``key`` is the normalised word but with hamzated alef forms kept (أ إ آ), so that a word beginning أل/إل
+    is never read as carrying the article; it has the same length as the normalised word.
+    """
+    lex = _lexicon()
+    n = len(key)
+    pos = 0
+    article = False
+    # layer 1: conjunction
+    if n >= 3 and key[0] in K.CONJUNCTIONS and _plausible(key[1:], fold_alef(key), lex):
+        pos = 1
+    # layer 2: preposition / future particle / ل + article
+    r = key[pos:]
+    if len(r) >= 3:
+        rf = fold_alef(r)
+        if r.startswith(K.LAM_ARTICLE) and len(r) >= 4 and rf not in K.AL_NOT_ARTICLE:
+            if _plausible(K.ARTICLE + r[2:], rf, lex):
+                pos += 2
+                article = True
+        elif r[0] in K.PREPOSITIONS:
+            if _plausible(r[1:], rf, lex):
+                pos += 1
+        elif r[0] == K.FUTURE and r[1] in K.IMPERFECT_PREFIXES and len(r) >= 4:
+            if _plausible(r[1:], rf, lex):
+                pos += 1
+    # layer 3: article
+    r = key[pos:]
+    if not article and r.startswith(K.ARTICLE) and len(r) >= 4 and r not in K.AL_NOT_ARTICLE:
+        pos += 2
+        article = True
+    # enclitics (definite nouns take none)
+    slen = 0
+    if not article:
+        stem = fold_alef(key[pos:])
+        cs = lex.get(stem, 0)
+        for suf in K.ENCLITICS:
+            if stem.endswith(suf) and len(stem) - len(suf) >= 2:
+                s = _suffix_support(stem[: -len(suf)], lex)
+                if s >= _MIN_SUPPORT and s >= cs:
+                    slen = len(suf)
+                    break
+    return pos, slen
+
+
+def segment_word(norm_word: str) -> tuple[str, str, str]:
+    """Split one normalised Arabic word into (prefix, stem, suffix), D3 scheme, lexicon-aware.
+
+    ``prefix`` concatenates the proclitics in order (conjunction و/ف, then preposition ب/ك/ل or future س,
+    then the article ال, with ل + article written لل); ``suffix`` is one pronominal enclitic. A letter is
+    split off only when the remainder is a plausible word by the corpus lexicon, so بلجيكا, لبنان, كتاب stay
+    whole while وموسكو, ببرلين, لحفتر, والسراج split. ``prefix + stem + suffix == norm_word`` always. Words
+    beginning with ال are read as carrying the article unless listed in ``AL_NOT_ARTICLE``; tokenise() also
+    checks the raw hamza, which this function cannot see.
+
+    Args:
+        norm_word: a word normalised with DEFAULT_CONFIG (the lexicon's normalisation).
+
+    Returns:
+        ``(prefix, stem, suffix)``, each a normalised string; the stem is never empty for a non-empty input.
+
+    >>> segment_word("والسراج"), segment_word("لبنان"), segment_word("حكومته")
+    (('وال', 'سراج', ''), ('', 'لبنان', ''), ('', 'حكومت', 'ه'))
+    """
+    if not norm_word:
+        return "", "", ""
+    p, s = _segment_key(norm_word)
+    return norm_word[:p], norm_word[p : len(norm_word) - s], norm_word[len(norm_word) - s :]
+
+
+# --- tokenisation ----------------------------------------------------------------------------------------
+@lru_cache(maxsize=32)
+def _key_config(config: NormaliseConfig) -> NormaliseConfig:
+    return config.replace(alef=False)
+
+
+def _seg_for(raw_tok: str, norm: str, config: NormaliseConfig, cache: dict[str, tuple[int, int]]) -> tuple[int, int]:
+    hit = cache.get(raw_tok)
+    if hit is not None:
+        return hit
+    key = normalise_text(raw_tok, _key_config(config)) if config.alef else normalise_text(raw_tok, config)
+    if len(key) != len(norm):
+        # the token is part of an expansion (U+FDFD -> four words): segment the normalised form, uncached
+        return _segment_key(norm)
+    res = _segment_key(key)
+    if len(cache) < 500_000:
+        cache[raw_tok] = res
+    return res
+
+
+_SEG_CACHES: dict[NormaliseConfig, dict[str, tuple[int, int]]] = {}
+
+
+def tokenise_normalised(n: Normalised, config: NormaliseConfig = DEFAULT_CONFIG) -> list[Token]:
+    """Tokenise an already-normalised document (see :func:`tokenise`); ``config`` must be the one used."""
+    text = n.text
+    raw = n.raw
+    cache = _SEG_CACHES.setdefault(config, {})
+    identity = n.n_edits == 0
+    to_raw = n.to_raw_span
+    out: list[Token] = []
+    sent = 0
+    prev_end = 0
+    pending_end = False  # the previous token closed a sentence (waiting for closers)
+    prev_norm = ""
+    prev_kind = ""
+    idx = 0
+    for m in _TOKEN_RE.finditer(text):
+        ns, ne = m.span()
+        kind = _KIND[m.lastgroup]  # type: ignore[index]
+        norm = m.group()
+        if idx:
+            if text.find("\n", prev_end, ns) != -1:
+                sent += 1
+                pending_end = False
+            elif pending_end:
+                if not (kind == "punct" and (norm in _CLOSERS or norm[0] in _SENT_END)):
+                    sent += 1
+                    pending_end = False
+        if kind == "punct" and norm[0] in _SENT_END:
+            # a full stop after a one-letter Arabic word is an abbreviation (د. = doctor)
+            if not (norm == "." and prev_kind == "word" and len(prev_norm) == 1 and ns == prev_end):
+                pending_end = True
+        rs, re_ = (ns, ne) if identity else to_raw(ns, ne)
+        if kind == "word":
+            raw_tok = raw[rs:re_]
+            p, s = _seg_for(raw_tok, norm, config, cache)
+            if p or s:
+                stem_ns, stem_ne = ns + p, ne - s
+                ss, se = (stem_ns, stem_ne) if identity else to_raw(stem_ns, stem_ne)
+                out.append(Token(idx, sent, rs, re_, raw_tok, norm, kind, norm[:p], norm[p : len(norm) - s],
+                                 norm[len(norm) - s :], ss, se))
+            else:
+                out.append(Token(idx, sent, rs, re_, raw_tok, norm, kind, "", norm, "", rs, re_))
+        else:
+            out.append(Token(idx, sent, rs, re_, raw[rs:re_], norm, kind, "", norm, "", rs, re_))
+        idx += 1
+        prev_end = ne
+        prev_norm = norm
+        prev_kind = kind
+    return out
+
+
+def tokenise(raw: str, config: NormaliseConfig = DEFAULT_CONFIG) -> list[Token]:
+    """Split a raw document into tokens with kinds, sentence numbers and clitic segmentation.
+
+    Args:
+        raw: the document text exactly as stored (``documents.raw_text``).
+        config: normalisation used for ``Token.norm`` and matching; DEFAULT_CONFIG if omitted.
+
+    Returns:
+        Tokens in document order; for each, ``raw[t.start_char:t.end_char] == t.text`` and
+        ``raw[t.stem_start:t.stem_end]`` is the stem's raw surface.
+
+    Raises:
+        TypeError: ``raw`` is not a ``str``.
+
+    >>> [(t.norm, t.kind) for t in tokenise("قَالَ الرَّئِيسُ: ٣٫٥%")]
+    [('قال', 'word'), ('الرئيس', 'word'), (':', 'punct'), ('3.5%', 'number')]
+    """
+    return tokenise_normalised(normalise(raw, config), config)
+
+
+def tokenise_many(raw_texts: list[str], config: NormaliseConfig = DEFAULT_CONFIG) -> list[list[Token]]:
+    """:func:`tokenise` over a list of documents (shares the per-word segmentation cache)."""
+    return [tokenise(r, config) for r in raw_texts]
+
+
+def sentence_spans(raw: str, config: NormaliseConfig = DEFAULT_CONFIG) -> list[tuple[int, int]]:
+    """Raw spans ``[start, end)`` of the sentences of ``raw`` (first token start to last token end).
+
+    Sentences with no token (blank lines) are not returned. Rules: see the module docstring.
+
+    >>> raw = "وصل الوفد.\\nقال د. محمد إن النمو 3.5 في المئة."
+    >>> [raw[a:b] for a, b in sentence_spans(raw)]
+    ['وصل الوفد.', 'قال د. محمد إن النمو 3.5 في المئة.']
+    """
+    return _spans_from_tokens(tokenise(raw, config))
+
+
+def _spans_from_tokens(tokens: list[Token]) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    cur = -1
+    for t in tokens:
+        if t.sentence_index != cur:
+            spans.append((t.start_char, t.end_char))
+            cur = t.sentence_index
+        else:
+            spans[-1] = (spans[-1][0], t.end_char)
+    return spans
+
+
+TOKEN_FRAME_SCHEMA: dict[str, pl.DataType] = {
+    "doc_id": pl.String(),
+    "token_index": pl.Int32(),
+    "sentence_index": pl.Int32(),
+    "start_char": pl.Int32(),
+    "end_char": pl.Int32(),
+    "text": pl.String(),
+    "norm": pl.String(),
+    "kind": pl.String(),
+    "prefix": pl.String(),
+    "stem": pl.String(),
+    "suffix": pl.String(),
+    "stem_start": pl.Int32(),
+    "stem_end": pl.Int32(),
+}
+
+
+def tokenise_frame(docs: pl.DataFrame, config: NormaliseConfig = DEFAULT_CONFIG) -> pl.DataFrame:
+    """Tokenise a batch of documents into one row per token (the ``tokens`` table minus run columns).
+
+    Args:
+        docs: frame with columns ``doc_id`` (String) and ``raw_text`` (String); other columns are ignored.
+            A null ``raw_text`` gives no tokens.
+
+    Returns:
+        Frame with columns, in order, :data:`TOKEN_FRAME_SCHEMA`: doc_id, token_index, sentence_index,
+        start_char, end_char (raw code points), text, norm, kind, prefix, stem, suffix, stem_start, stem_end.
+
+    Raises:
+        KeyError: ``doc_id`` or ``raw_text`` is missing.
+
+    >>> f = tokenise_frame(pl.DataFrame({"doc_id": ["a"], "raw_text": ["وصل حفتر"]}))
+    >>> f.select("token_index", "norm").rows()
+    [(0, 'وصل'), (1, 'حفتر')]
+    """
+    for col in ("doc_id", "raw_text"):
+        if col not in docs.columns:
+            raise KeyError(f"tokenise_frame needs column {col!r}; got {docs.columns}")
+    cols: dict[str, list] = {k: [] for k in TOKEN_FRAME_SCHEMA}
+    doc_col = cols["doc_id"]
+    for doc_id, raw in zip(docs.get_column("doc_id").to_list(), docs.get_column("raw_text").to_list(),
+                           strict=True):
+        if raw is None:
+            continue
+        toks = tokenise(raw, config)
+        doc_col.extend([doc_id] * len(toks))
+        for name in ("token_index", "sentence_index", "start_char", "end_char", "text", "norm", "kind",
+                     "prefix", "stem", "suffix", "stem_start", "stem_end"):
+            cols[name].extend([getattr(t, name) for t in toks])
+    return pl.DataFrame(cols, schema=TOKEN_FRAME_SCHEMA)

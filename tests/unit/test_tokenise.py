@@ -1,0 +1,217 @@
+"""Tests of akhbar.tokenise: kinds, sentences, clitic segmentation, frames, and the shared dev corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+import akhbar.tokenise as T
+from akhbar.normalise import normalise
+from akhbar.tokenise import Token, segment_word, sentence_spans, tokenise, tokenise_frame
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+
+
+def _check_spans(raw: str, toks: list[Token]) -> None:
+    for t in toks:
+        assert raw[t.start_char : t.end_char] == t.text
+        assert t.prefix + t.stem + t.suffix == t.norm
+        assert t.start_char <= t.stem_start <= t.stem_end <= t.end_char
+
+
+def test_public_api() -> None:
+    for name in T.__all__:
+        assert hasattr(T, name), name
+    assert {"Token", "tokenise", "sentence_spans", "segment_word", "tokenise_frame"} <= set(T.__all__)
+
+
+def test_must_hold_tashkeel_words() -> None:
+    raw = "قَالَ الرَّئِيسُ"
+    toks = tokenise(raw)
+    assert [(t.kind, t.norm, t.text) for t in toks] == [("word", "قال", "قَالَ"), ("word", "الرئيس", "الرَّئِيسُ")]
+    _check_spans(raw, toks)
+
+
+def test_must_hold_shadda_does_not_split() -> None:
+    raw = "بصدّقك وإحنا دايماً"
+    toks = tokenise(raw)
+    assert [(t.kind, t.text) for t in toks] == [("word", "بصدّقك"), ("word", "وإحنا"), ("word", "دايماً")]
+    assert [t.norm for t in toks] == ["بصدقك", "واحنا", "دايما"]
+    _check_spans(raw, toks)
+
+
+def test_must_hold_stems_map_to_vocalised_raw() -> None:
+    raw = "وَصَلَ حَفْتَرُ إلى مُوسْكُو"
+    toks = tokenise(raw)
+    stems = {t.stem: raw[t.stem_start : t.stem_end] for t in toks}
+    assert stems["حفتر"] == "حَفْتَرُ"
+    assert stems["موسكو"] == "مُوسْكُو"
+    _check_spans(raw, toks)
+
+
+def test_must_hold_lexicon_aware_proclitics() -> None:
+    raw = "زار بلجيكا ولبنان وكندا"
+    toks = tokenise(raw)
+    assert [(t.prefix, t.stem) for t in toks[1:]] == [("", "بلجيكا"), ("و", "لبنان"), ("و", "كندا")]
+    for t in toks[1:]:
+        assert raw[t.stem_start : t.stem_end] == t.stem
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        # names and nouns whose first letter looks like a proclitic stay whole
+        ("بلجيكا", ("", "بلجيكا", "")),
+        ("لبنان", ("", "لبنان", "")),
+        ("فرنسا", ("", "فرنسا", "")),
+        ("كندا", ("", "كندا", "")),
+        ("بغداد", ("", "بغداد", "")),
+        ("وارسو", ("", "وارسو", "")),
+        ("كتاب", ("", "كتاب", "")),
+        # real proclitics split
+        ("وموسكو", ("و", "موسكو", "")),
+        ("ببرلين", ("ب", "برلين", "")),
+        ("لحفتر", ("ل", "حفتر", "")),
+        ("والسراج", ("وال", "سراج", "")),
+        ("للرئيس", ("لل", "رئيس", "")),
+        ("وبالتالي", ("وبال", "تالي", "")),
+        ("سيقوم", ("س", "يقوم", "")),
+        # enclitics
+        ("حكومته", ("", "حكومت", "ه")),
+        ("عليها", ("", "علي", "ها")),
+        # ال that is not an article
+        ("الي", ("", "الي", "")),
+        ("الله", ("", "الله", "")),
+    ],
+)
+def test_segment_word(word: str, expected: tuple[str, str, str]) -> None:
+    assert segment_word(word) == expected
+
+
+def test_segment_word_empty() -> None:
+    assert segment_word("") == ("", "", "")
+
+
+def test_hamzated_alef_is_not_an_article() -> None:
+    # إلغاء normalises to الغاء; the raw hamza shows it has no article
+    toks = tokenise("إلغاء الغاء")
+    assert (toks[0].prefix, toks[0].stem) == ("", "الغاء")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("ارتفع 3.5 بالمئة و١٬٢٥٠ ٪", [("ارتفع", "word"), ("3.5", "number"), ("بالمئة", "word"),
+                                       ("و", "word"), ("1,250", "number"), ("%", "punct")]),
+        ("٣٫٥٪", [("3.5%", "number")]),
+        ("نقلت د.ب.أ الخبر", [("نقلت", "word"), ("د.ب.ا", "word"), ("الخبر", "word")]),
+        ("قبل 300 ق.م", [("قبل", "word"), ("300", "number"), ("ق.م", "word")]),
+        ("#شريف_منير @akhbar_news", [("#شريف_منير", "hashtag"), ("@akhbar_news", "mention")]),
+        ("زوروا https://example.com/a?b=1.", [("زوروا", "word"), ("https://example.com/a?b=1", "url"), (".", "punct")]),
+        ("www.spa.gov.sa", [("www.spa.gov.sa", "url")]),
+        ("راسلنا info@example.org الآن", [("راسلنا", "word"), ("info@example.org", "email"), ("الان", "word")]),
+        ("شركة stc و U.S. اليوم", [("شركة", "word"), ("stc", "latin"), ("و", "word"), ("U.S.", "latin"),
+                                  ("اليوم", "word")]),
+        ("رائع 😀👍🏽", [("رائع", "word"), ("😀", "emoji"), ("👍🏽", "emoji")]),
+        ("نعم، لا؛ لماذا؟", [("نعم", "word"), ("،", "punct"), ("لا", "word"), ("؛", "punct"),
+                            ("لماذا", "word"), ("؟", "punct")]),
+        ("«مصر» – (القاهرة)", [("«", "punct"), ("مصر", "word"), ("»", "punct"), ("–", "punct"),
+                              ("(", "punct"), ("القاهرة", "word"), (")", "punct")]),
+        ("جمـــيل\u200f جداً", [("جميل", "word"), ("جدا", "word")]),
+        ("ﺍﻟﻘﺎﻫﺮﺓ \ufefb", [("القاهرة", "word"), ("لا", "word")]),
+    ],
+)
+def test_kinds(raw: str, expected: list[tuple[str, str]]) -> None:
+    toks = tokenise(raw)
+    assert [(t.norm, t.kind) for t in toks] == expected
+    _check_spans(raw, toks)
+    assert [t.token_index for t in toks] == list(range(len(toks)))
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("وصل الوفد. وقال الوزير إن النمو بلغ 3.5 بالمئة!", ["وصل الوفد.", "وقال الوزير إن النمو بلغ 3.5 بالمئة!"]),
+        ("هل حضر؟ نعم", ["هل حضر؟", "نعم"]),
+        ("عنوان الخبر\n\nنص الخبر", ["عنوان الخبر", "نص الخبر"]),
+        ("قال: «انتهى الأمر.» ثم غادر", ["قال: «انتهى الأمر.»", "ثم غادر"]),
+        ("نقلت د.ب.أ عن د. محمد أن ص.ب 12 مغلق.", ["نقلت د.ب.أ عن د. محمد أن ص.ب 12 مغلق."]),
+        ("زوروا www.spa.gov.sa أو اكتبوا a.b@spa.gov.sa اليوم", ["زوروا www.spa.gov.sa أو اكتبوا a.b@spa.gov.sa اليوم"]),
+        ("Hello there. Next one", ["Hello there.", "Next one"]),
+        ("", []),
+        ("   \n  ", []),
+    ],
+)
+def test_sentence_spans(raw: str, expected: list[str]) -> None:
+    assert [raw[a:b] for a, b in sentence_spans(raw)] == expected
+
+
+def test_sentence_index_on_tokens() -> None:
+    toks = tokenise("كلمة أولى. كلمة ثانية\nثالثة")
+    assert [t.sentence_index for t in toks] == [0, 0, 0, 1, 1, 2]
+
+
+def test_offsets_with_invisible_and_html() -> None:
+    raw = "\ufeffقال&nbsp;&quot;حَفْتَرُ&quot;\u200f."
+    toks = tokenise(raw)
+    _check_spans(raw, toks)
+    assert [t.norm for t in toks] == ["قال", '"', "حفتر", '"', "."]
+    assert toks[1].text == "&quot;"
+
+
+def test_tokenise_frame_schema_and_values() -> None:
+    docs = pl.DataFrame({"doc_id": ["a", "b", "c"], "raw_text": ["وَصَلَ حَفْتَرُ.", None, "زار ولبنان"]})
+    f = tokenise_frame(docs)
+    assert f.columns == ["doc_id", "token_index", "sentence_index", "start_char", "end_char", "text", "norm",
+                         "kind", "prefix", "stem", "suffix", "stem_start", "stem_end"]
+    assert f.schema["token_index"] == pl.Int32 and f.schema["stem_end"] == pl.Int32
+    assert f.get_column("doc_id").to_list() == ["a", "a", "a", "c", "c"]
+    assert f.filter(pl.col("doc_id") == "c").select("prefix", "stem").rows() == [("", "زار"), ("و", "لبنان")]
+    assert f.row(1, named=True)["text"] == "حَفْتَرُ"
+
+
+def test_tokenise_frame_empty_and_missing_column() -> None:
+    f = tokenise_frame(pl.DataFrame({"doc_id": [], "raw_text": []}, schema={"doc_id": pl.String, "raw_text": pl.String}))
+    assert f.height == 0 and f.schema == pl.Schema(T.TOKEN_FRAME_SCHEMA)
+    with pytest.raises(KeyError):
+        tokenise_frame(pl.DataFrame({"doc_id": ["a"]}))
+
+
+def test_tokenise_many_matches_tokenise() -> None:
+    texts = ["قَالَ الرَّئِيسُ", "زار ولبنان"]
+    assert T.tokenise_many(texts) == [tokenise(t) for t in texts]
+
+
+def test_seed_article() -> None:
+    seed = next((SHARED / "seeds").glob("000_*.txt"))
+    raw = seed.read_text(encoding="utf-8")
+    toks = tokenise(raw)
+    _check_spans(raw, toks)
+    assert len(toks) > 50
+    assert sum(t.kind == "word" for t in toks) > len(toks) / 2
+
+
+@pytest.mark.slow
+def test_dev_corpus_round_trip() -> None:
+    """Every file of shared/corpus/dev tokenises without error and every span round-trips."""
+    files = sorted((SHARED / "corpus" / "dev").glob("*.txt"))
+    assert len(files) >= 2000
+    n_tokens = 0
+    for path in files:
+        raw = path.read_text(encoding="utf-8", errors="replace")
+        n = normalise(raw)
+        toks = T.tokenise_normalised(n)
+        n_tokens += len(toks)
+        prev = 0
+        for t in toks:
+            assert raw[t.start_char : t.end_char] == t.text
+            assert t.prefix + t.stem + t.suffix == t.norm
+            assert t.start_char >= prev
+            prev = t.end_char
+            a, b = n.to_norm_span(t.start_char, t.end_char)
+            assert n.text[a:b] == t.norm
+        for a, b in sentence_spans(raw):
+            assert 0 <= a < b <= len(raw)
+    assert n_tokens > 500_000
