@@ -7,15 +7,17 @@ Order of decisions for one input's bytes (a whole file, or the first block of a 
    (BOM-less UTF-16 is accepted only when it decodes to plausible Arabic).
 3. Strict UTF-8 is tried first: valid UTF-8 of non-trivial length is almost never another encoding.
 4. Otherwise the Arabic code pages Windows-1256 and ISO-8859-6 and charset-normalizer's best guess are
-   decoded strictly and scored by :func:`arabic_score`; the best plausible one wins.
+   decoded strictly and scored by :func:`arabic_score` (with a penalty for Latin letters inside Arabic
+   words); the best one wins if it reads as Arabic. Non-UTF-8 text that does not read as Arabic is
+   refused (``undecodable``): it cannot be told from mojibake with confidence.
 5. Whatever was chosen is checked by :func:`mojibake_kind` (UTF-8 Arabic that was once decoded as
    Windows-1252/Latin-1 or Windows-1256 and saved again, e.g. ``Ø§Ù„`` or ``ط§ظ„`` for ``ال``) and by
    :func:`garbage_ratio` (control, unassigned and private-use code points); such text is refused, never
    loaded.
 
 Encodings are reported by Python codec names in lower case with hyphens: ``utf-8``, ``utf-8-sig``,
-``utf-16-le``, ``utf-16-be``, ``utf-32-le``, ``utf-32-be``, ``cp1256``, ``iso8859-6`` (or another name
-charset-normalizer returns, for non-Arabic text).
+``utf-16-le``, ``utf-16-be``, ``utf-32-le``, ``utf-32-be``, ``cp1256``, ``iso8859-6`` (or another
+Arabic code page charset-normalizer proposes, such as ``cp864`` or ``cp720``).
 """
 
 from __future__ import annotations
@@ -81,6 +83,8 @@ _FUNCTION_WORDS = frozenset(
 _ARABIC_WORD = regex.compile(r"[\u0621-\u064A\u0671-\u06D3]+")
 _ARABIC_LETTER = regex.compile(r"[\u0621-\u064A\u0671-\u06D3\u06FA-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFC]")
 _ANY_LETTER = regex.compile(r"\p{L}")
+_WORD = regex.compile(r"[\p{L}\p{M}]+")
+_LATIN1_LETTER = regex.compile(r"[\u00C0-\u00FF]")
 #: Code points no real text contains: controls other than TAB, LF, VT, FF, CR; unassigned; private use;
 #: surrogates; U+FFFD REPLACEMENT CHARACTER.
 _GARBAGE = regex.compile(r"[[\p{Cc}\p{Cn}\p{Co}\p{Cs}\uFFFD]--[\t\n\x0b\x0c\r]]", regex.V1)
@@ -334,34 +338,51 @@ def decode_bytes(data: bytes, *, final: bool = True, what: str = "the input") ->
     return _decode_legacy(data, final, what)
 
 
+def _plausibility(text: str) -> float:
+    """:func:`arabic_score`, except 0.0 when Latin-1 letters sit inside Arabic words (what Windows-1256
+    shows for ISO-8859-6 bytes 0xE0-0xEF: ``à``, ``ç``, ``è``...), and 0.5 for a text too short to score
+    (fewer than 3 Arabic words) that has Arabic letters and no such mixing."""
+    sample = text[:_SAMPLE_CHARS]
+    words = _WORD.findall(sample)
+    if not words:
+        return 0.0
+    mixed = sum(1 for w in words if _LATIN1_LETTER.search(w) and _ARABIC_LETTER.search(w))
+    if mixed / len(words) > 0.02:
+        return 0.0
+    score = arabic_score(sample)
+    if score == 0.0 and len(_ARABIC_WORD.findall(sample)) < 3 and _ARABIC_LETTER.search(sample):
+        return 0.5
+    return score
+
+
 def _decode_legacy(data: bytes, final: bool, what: str) -> Decoded:
-    """Pick among the Arabic code pages and charset-normalizer's guess (not valid UTF-8)."""
-    candidates: list[tuple[float, str, str]] = []
-    for name in ("cp1256", "iso8859-6"):
+    """Pick among the Arabic code pages and charset-normalizer's guess (the bytes are not UTF-8).
+
+    Only a decoding that reads as Arabic is accepted: this reader is for Arabic news, and a legacy
+    single-byte file in another language cannot be told from mojibake with confidence (charset-normalizer
+    reads a short Latin-1 French text as Windows-1250, for example), so it is refused for conversion to
+    UTF-8 rather than loaded wrong. On a tie (texts too short to score) Windows-1256 wins, being the more
+    common of the two code pages.
+    """
+    candidates: list[tuple[float, int, str, str]] = []
+    names = ["cp1256", "iso8859-6"]
+    guess = _charset_normalizer_guess(data)
+    if guess is not None and guess not in names:
+        names.append(guess)
+    for rank, name in enumerate(names):
         text = _strict(data, name, final)
         if text is not None and garbage_ratio(text) <= 0.01:
-            candidates.append((arabic_score(text), name, text))
-    guess = _charset_normalizer_guess(data)
-    if guess is not None and guess not in ("cp1256", "iso8859-6"):
-        text = _strict(data, guess, final)
-        if text is not None and garbage_ratio(text) <= 0.01:
-            candidates.append((arabic_score(text), guess, text))
-    candidates.sort(key=lambda c: -c[0])
+            candidates.append((_plausibility(text), rank, name, text))
+    candidates.sort(key=lambda c: (-c[0], c[1]))
     if candidates and candidates[0][0] >= 0.2:
-        score, name, text = candidates[0]
+        _, _, name, text = candidates[0]
         _check_text(text, name, what)
         return Decoded(text, name, 0)
-    # Not Arabic: accept charset-normalizer's guess only for text with no Arabic letters at all.
-    if guess is not None:
-        for score, name, text in candidates:
-            if name == guess and not _ARABIC_LETTER.search(text[:_SAMPLE_CHARS]):
-                _check_text(text, name, what)
-                return Decoded(text, name, 0)
-    tried = ", ".join(f"{n} (score {s:.2f})" for s, n, _ in candidates) or "none decoded strictly"
+    tried = ", ".join(f"{n} (score {s:.2f})" for s, _, n, _ in candidates) or "none decoded strictly"
     raise DecodeRefused(
         "undecodable",
-        f"{what} is not valid UTF-8 and no Arabic code page gives plausible Arabic text; tried {tried}. "
-        "Convert it to UTF-8 and load it again",
+        f"{what} is not valid UTF-8 and no Arabic code page gives plausible Arabic text (tried {tried}); "
+        "convert it to UTF-8 and load it again",
     )
 
 

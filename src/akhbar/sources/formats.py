@@ -106,7 +106,8 @@ def detect_format(sample: str, name: str) -> str:
     """Guess the format of an input from its first decoded characters, with the file name as a tie-break.
 
     Content decides first: ``<DOC>`` at the start is TREC; ``<!DOCTYPE html``, ``<html`` or ``<head`` is
-    HTML; ``{`` at the start is JSON Lines when the first line parses as a JSON object (else JSON); ``[``
+    HTML; ``{`` at the start is JSON Lines when the first line parses as a JSON object (but JSON for a
+    one-line ``.json`` file), else JSON; ``[``
     is JSON when the name ends in ``.json`` or the sample starts like an array of objects. Then the name:
     ``.csv``, ``.tsv``, ``.jsonl``/``.ndjson``, ``.json``, ``.html``/``.htm``, ``.trec``. Everything else
     is plain text.
@@ -132,10 +133,10 @@ def detect_format(sample: str, name: str) -> str:
     if _HTML_START.match(sample):
         return "html"
     if stripped.startswith("{"):
-        first = stripped.split("\n", 1)[0].strip()
+        first, _, rest = stripped.partition("\n")
         try:
             if isinstance(json.loads(first), dict):
-                return "jsonl"
+                return "json" if lower.endswith(".json") and not rest.strip() else "jsonl"
         except ValueError:
             pass
         if lower.endswith((".jsonl", ".ndjson")):
@@ -427,8 +428,38 @@ def parse_html(text: str) -> Record:
     if not body.strip():
         rec.reject = ("no_text_after_extraction", "trafilatura found no main text")
         return rec
-    rec.text = join_title_body(title, body)
+    stamp = _html_timestamp(text)
+    if stamp is not None:
+        rec.published = stamp
+    # trafilatura keeps the page's <h1> as the first line of the text: do not repeat the title then
+    if title is not None and body.lstrip().startswith(title.strip()):
+        rec.text = body
+    else:
+        rec.text = join_title_body(title, body)
     return rec
+
+
+_META_TAG = regex.compile(r"<meta\b[^>]*>", regex.IGNORECASE)
+_META_ATTR = regex.compile(r"""(\w[\w:.-]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+_META_DATE_KEYS = ("article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate",
+                   "dc.date.issued", "dc.date", "date")
+_JSONLD_DATE = regex.compile(r'"datePublished"\s*:\s*"([^"]+)"')
+
+
+def _html_timestamp(html: str) -> str | None:
+    """The publication timestamp as the page states it (meta ``article:published_time`` and the like,
+    or JSON-LD ``datePublished``), with its time and zone; trafilatura keeps only the day."""
+    found: dict[str, str] = {}
+    for tag in _META_TAG.findall(html[:200_000]):
+        attrs = {m[0].lower(): m[1] or m[2] or m[3] for m in _META_ATTR.findall(tag)}
+        key = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "").lower()
+        if key in _META_DATE_KEYS and attrs.get("content"):
+            found.setdefault(key, attrs["content"].strip())
+    for key in _META_DATE_KEYS:
+        if key in found:
+            return found[key]
+    m = _JSONLD_DATE.search(html[:500_000])
+    return m.group(1) if m else None
 
 
 def iter_lines(text: str) -> Iterator[str]:
