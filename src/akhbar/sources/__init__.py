@@ -27,8 +27,10 @@ import glob
 import gzip
 import hashlib
 import io
+import re
 import sys
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -39,7 +41,7 @@ import polars as pl
 
 from akhbar.errors import IngestError
 from akhbar.schemas import DOCUMENTS, REJECTED_DOCUMENTS
-from akhbar.sources.encoding import SAMPLE_CHARS, DecodeRefused, decode_bytes, garbage_ratio, guess_language, mojibake_kind
+from akhbar.sources.encoding import SAMPLE_CHARS, Decoded, DecodeRefused, decode_bytes, garbage_ratio, guess_language, mojibake_kind
 from akhbar.sources.formats import (
     Record,
     detect_format,
@@ -53,6 +55,8 @@ from akhbar.sources.formats import (
     parse_trec_doc,
     resolve_field_names,
 )
+from akhbar.sources.formats import _DOC_END as _DOC_CLOSE
+from akhbar.sources.formats import _DOC_SPLIT as _DOC_OPEN
 from akhbar.sources.metadata import MANIFEST_NAMES, ManifestRow, parse_published, read_manifest
 
 __all__ = [
@@ -103,9 +107,11 @@ REJECTED_COLUMNS: tuple[str, ...] = tuple(c for c in REJECTED_DOCUMENTS.column_n
 #: Their Polars dtypes.
 REJECTED_SCHEMA: pl.Schema = pl.Schema({c: REJECTED_DOCUMENTS.polars_schema[c] for c in REJECTED_COLUMNS})
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _HEAD_BYTES = 1 << 16
 _CHUNK_BYTES = 1 << 20
 _STREAMED = ("trec", "jsonl", "csv", "tsv")
+_SINGLE_DOCUMENT = ("plain", "html")
 
 
 @dataclass(frozen=True)
@@ -141,10 +147,6 @@ class _State:
     fields: dict[str, tuple[str, ...]]
     seen: dict[str, str] = field(default_factory=dict)
     manifests: dict[Path, dict[str, ManifestRow]] = field(default_factory=dict)
-
-
-class _TooLarge(Exception):
-    pass
 
 
 # ------------------------------------------------------------------------------------------- path expansion
@@ -250,41 +252,66 @@ def _read_unit(state: _State, unit: _Unit) -> Iterator[_Item]:
         yield from _read_stream(state, unit, stream)
     except OSError as exc:
         yield _reject(unit.display, "unreadable", f"read failed: {exc.strerror or exc}")
-    except (EOFError, zipfile.BadZipFile, gzip.BadGzipFile) as exc:
+    except (EOFError, zipfile.BadZipFile, gzip.BadGzipFile, zlib.error) as exc:
         yield _reject(unit.display, "unreadable", f"corrupt compressed data: {exc}")
+    except _StreamFault as exc:
+        yield _reject(unit.display, exc.reason, exc.detail)
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
 
 
 def _read_stream(state: _State, unit: _Unit, stream: BinaryIO) -> Iterator[_Item]:
-    head = stream.read(_HEAD_BYTES)
+    """Sniff the first block; then read the input whole (small, or a single-document format) or stream
+    it (record formats), so that memory stays bounded by the limits, not by the file."""
+    head = _read_up_to(stream, _HEAD_BYTES)
     if not head:
         yield _reject(unit.display, "empty", "0 bytes")
         return
     if head.startswith(b"\x1f\x8b"):
         yield from _read_gzip(state, unit, head, stream)
         return
-    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         yield from _read_zip(state, unit, head, stream)
         return
+    if len(head) < _HEAD_BYTES:  # the whole input is in hand
+        yield from _read_whole(state, unit, head)
+        return
+    try:
+        decoded = decode_bytes(head, final=False, what="the file's first 64 KB")
+    except DecodeRefused as exc:
+        yield _reject(unit.display, exc.reason, exc.detail)
+        return
+    fmt = detect_format(decoded.text[:8192], unit.name)
+    if fmt in _STREAMED:
+        yield from _read_streamed(state, unit, fmt, decoded, head, stream)
+        return
     whole_limit = max(4 * state.max_document_chars + 8, _HEAD_BYTES)
+    too_large = (
+        f"a {fmt} input is read whole and this one is over {whole_limit:,} bytes, so over "
+        f"max_document_chars={state.max_document_chars:,} code points whatever its encoding; not read"
+    )
     if unit.size is not None and unit.size > whole_limit:
-        yield from _read_streamed(state, unit, head, stream)
+        yield _reject(unit.display, "too_large", too_large)
         return
-    rest = _read_up_to(stream, whole_limit + 1 - len(head)) if len(head) == _HEAD_BYTES else b""
-    data = head + rest
-    if len(data) <= whole_limit:
-        yield from _read_whole(state, unit, data)
+    data = head + _read_up_to(stream, whole_limit + 1 - len(head))
+    if len(data) > whole_limit:
+        yield _reject(unit.display, "too_large", too_large)
         return
-    yield from _read_streamed(state, unit, data, stream)
+    yield from _read_whole(state, unit, data)
 
 
 def _read_whole(state: _State, unit: _Unit, data: bytes) -> Iterator[_Item]:
     try:
         decoded = decode_bytes(data, what="the file")
     except DecodeRefused as exc:
-        yield _reject(unit.display, exc.reason, exc.detail)
+        salvaged = _salvage_utf8(data) if exc.reason == "undecodable" else None
+        if salvaged is None or detect_format(salvaged[:8192], unit.name) in _SINGLE_DOCUMENT:
+            yield _reject(unit.display, exc.reason, exc.detail)
+            return
+        # a multi-record file that is UTF-8 but for a few bad bytes: refuse only the records holding them
+        fmt = detect_format(salvaged[:8192], unit.name)
+        yield from _emit(state, unit, "utf-8", _parse_text(state, fmt, salvaged), False)
         return
     text = decoded.text
     if not text.strip():
@@ -294,6 +321,15 @@ def _read_whole(state: _State, unit: _Unit, data: bytes) -> Iterator[_Item]:
     # decode_bytes already checked the first SAMPLE_CHARS code points for garbage and mojibake
     checked = len(text) <= SAMPLE_CHARS
     yield from _emit(state, unit, decoded.encoding, _parse_text(state, fmt, text), checked)
+
+
+def _salvage_utf8(data: bytes) -> str | None:
+    """``data`` decoded as UTF-8 with bad bytes as lone surrogates, when under 1 % of it is bad."""
+    text = data.decode("utf-8", "surrogateescape")
+    bad = len(_SURROGATE.findall(text))
+    if bad == 0 or bad > 0.01 * len(text):
+        return None
+    return text
 
 
 def _parse_text(state: _State, fmt: str, text: str) -> Iterator[Record]:
@@ -340,14 +376,19 @@ def _emit(state: _State, unit: _Unit, encoding: str, records: Iterable[Record], 
         if len(text) > state.max_document_chars:
             yield _reject(path, "too_large", f"{len(text):,} code points is over max_document_chars={state.max_document_chars:,}")
             continue
-        if not checked and garbage_ratio(text) > 0.01:
+        if not checked and garbage_ratio(text) > 0.01 and not _SURROGATE.search(text):
             yield _reject(path, "binary", "control, unassigned or private-use code points make up over 1% of the text")
             continue
         kind = None if checked else mojibake_kind(text)
         if kind is not None:
             yield _reject(path, "mojibake", f"the text shows {kind}; re-save it from the original UTF-8 source")
             continue
-        doc_id = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        try:
+            doc_id = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        except UnicodeEncodeError as exc:  # lone surrogates: bytes a streamed decode could not read
+            yield _reject(path, "undecodable", f"invalid {encoding} bytes inside this record (at code point "
+                          f"{exc.start:,}); the records around it were read")
+            continue
         first = state.seen.get(doc_id)
         if first is not None:
             yield _reject(path, "duplicate", f"same text as {first} (doc_id {doc_id})")
@@ -391,140 +432,160 @@ def _row(state: _State, unit: _Unit, rec: Record, doc_id: str, text: str, encodi
 
 # -------------------------------------------------------------------------------------------------- streams
 
-def _text_chunks(decoder: codecs.IncrementalDecoder, first: bytes, stream: BinaryIO, state: _State,
-                 consumed: int) -> Iterator[str]:
-    """Decode ``first`` then the rest of ``stream`` in 1 MiB blocks; raises _StreamFault on bad bytes."""
-    total = consumed
-    block = first
-    while True:
-        try:
-            text = decoder.decode(block, final=not block)
-        except UnicodeDecodeError as exc:
-            raise _StreamFault("undecodable", f"invalid byte sequence near byte {total - len(block) + exc.start:,}; "
-                               "the records before it were read") from exc
-        if text:
-            yield text
-        if not block:
-            return
-        block = stream.read(_CHUNK_BYTES)
-        total += len(block)
-        if total > state.max_file_bytes:
-            raise _StreamFault("too_large", f"more than max_file_bytes={state.max_file_bytes:,} bytes; "
-                               "the records before the limit were read")
-
-
 class _StreamFault(Exception):
+    """A fault part-way through a streamed input; the records before it stand."""
+
     def __init__(self, reason: str, detail: str) -> None:
         super().__init__(detail)
         self.reason, self.detail = reason, detail
 
 
-def _bounded_lines(chunks: Iterable[str], max_chars: int) -> Iterator[str | None]:
-    """Lines (with endings) from text chunks; a line longer than ``max_chars`` is skipped (never held
-    whole in memory) and yields None in its place."""
-    buf = ""
-    skipping = False
-    for chunk in chunks:
-        buf += chunk
-        while True:
-            nl = buf.find("\n")
-            if nl < 0:
-                if len(buf) > max_chars:
-                    if not skipping:
-                        skipping = True
-                    buf = ""
+class _Counted(io.RawIOBase):
+    """A raw stream that replays ``head``, then reads ``rest``, counting bytes against a limit."""
+
+    def __init__(self, head: bytes, rest: BinaryIO, limit: int) -> None:
+        self._head = head
+        self._rest = rest
+        self._limit = limit
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:  # type: ignore[override]
+        if self._head:
+            n = min(len(b), len(self._head))
+            b[:n] = self._head[:n]
+            self._head = self._head[n:]
+        else:
+            data = self._rest.read(len(b))
+            n = len(data)
+            b[:n] = data
+        self.count += n
+        if self.count > self._limit:
+            raise _StreamFault("too_large", f"more than max_file_bytes={self._limit:,} bytes; "
+                               "the records before the limit were read")
+        return n
+
+
+def _text_stream(decoded: Decoded, head: bytes, rest: BinaryIO, limit: int) -> tuple[io.TextIOWrapper, _Counted]:
+    """A strict text stream over ``head + rest`` in the encoding detected on ``head``."""
+    codec = {"utf-16-le": "utf-16", "utf-16-be": "utf-16", "utf-32-le": "utf-32", "utf-32-be": "utf-32"}.get(
+        decoded.encoding, decoded.encoding) if decoded.bom_bytes else decoded.encoding
+    raw = _Counted(head, rest, limit)
+    # surrogateescape: a bad byte becomes a lone surrogate inside its record only, which _emit then
+    # refuses as undecodable; the records around it are read normally (strict decoding would lose the
+    # whole 8 KB block around the fault)
+    text = io.TextIOWrapper(io.BufferedReader(raw, _CHUNK_BYTES), encoding=codec, errors="surrogateescape",
+                            newline="")
+    return text, raw
+
+
+def _bounded_lines(text: io.TextIOWrapper, max_chars: int) -> Iterator[str | None]:
+    """Lines (with their endings) of ``text``; a line longer than ``max_chars`` is skipped in pieces,
+    never held whole, and yields None in its place."""
+    while True:
+        line = text.readline(max_chars + 1)
+        if not line:
+            return
+        if len(line) <= max_chars or line.endswith("\n"):
+            yield line
+            continue
+        while True:  # the rest of an over-long line
+            piece = text.readline(_CHUNK_BYTES)
+            if not piece or piece.endswith("\n"):
                 break
-            line, buf = buf[: nl + 1], buf[nl + 1 :]
-            if skipping:
-                skipping = False
-                yield None
-            elif len(line) > max_chars:
-                yield None
-            else:
-                yield line
-    if skipping:
         yield None
-    elif buf:
-        yield buf if len(buf) <= max_chars else None
 
 
-def _stream_trec(chunks: Iterable[str], max_chars: int) -> Iterator[Record]:
-    """TREC documents from text chunks, one ``<DOC>`` at a time (ordinals 1, 2, ...)."""
-    from akhbar.sources.formats import _DOC_END, _DOC_SPLIT
-
+def _stream_trec(text: io.TextIOWrapper, max_chars: int) -> Iterator[Record]:
+    """TREC documents read 1 MiB of text at a time (ordinals 1, 2, ...); a ``<DOC>`` longer than
+    ``max_chars`` is refused as ``too_large`` and skipped without being held whole."""
     buf = ""
     n = 0
-    oversized = False
-    for chunk in chunks:
+    skipping = False
+    while True:
+        chunk = text.read(_CHUNK_BYTES)
         buf += chunk
+        pos = 0
         while True:
-            start = _DOC_SPLIT.search(buf)
+            if skipping:
+                nxt = _DOC_OPEN.search(buf, pos)
+                if nxt is None:
+                    pos = max(pos, len(buf) - 8)
+                    break
+                skipping = False
+                pos = nxt.start()
+            start = _DOC_OPEN.search(buf, pos)
             if start is None:
-                if len(buf) > max_chars:
-                    buf = buf[-16:]
+                pos = max(pos, len(buf) - 8)
                 break
-            end = _DOC_END.search(buf, start.end())
-            nxt = _DOC_SPLIT.search(buf, start.end())
+            end = _DOC_CLOSE.search(buf, start.end())
+            nxt = _DOC_OPEN.search(buf, start.end())
             if end is not None and (nxt is None or end.start() < nxt.start()):
                 n += 1
                 yield parse_trec_doc(buf[start.end() : end.start()], n)
-                buf = buf[end.end() :]
-                oversized = False
-            elif nxt is not None:
+                pos = end.end()
+            elif nxt is not None:  # a missing </DOC>: the next <DOC> ends this one
                 n += 1
                 yield parse_trec_doc(buf[start.end() : nxt.start()], n)
-                buf = buf[nxt.start() :]
+                pos = nxt.start()
             elif len(buf) - start.start() > max_chars + 64:
-                if not oversized:
-                    n += 1
-                    yield Record(n, None, "trec", reject=("too_large", "a <DOC> element over the document limit"))
-                    oversized = True
-                buf = buf[-16:]
+                n += 1
+                yield Record(n, None, "trec", reject=("too_large", f"<DOC> number {n} is over "
+                                                      f"max_document_chars={max_chars:,} code points"))
+                skipping = True
+                pos = len(buf) - 8
                 break
             else:
+                pos = start.start()
                 break
-    start = _DOC_SPLIT.search(buf)
-    if start is not None and not oversized:
+        buf = buf[pos:]
+        if not chunk:
+            break
+    start = _DOC_OPEN.search(buf)
+    if start is not None and not skipping:  # a last document without </DOC>
         n += 1
         yield parse_trec_doc(buf[start.end() :], n)
 
 
-def _read_streamed(state: _State, unit: _Unit, data: bytes, stream: BinaryIO) -> Iterator[_Item]:
-    """A file too big to hold whole: detect on its first block, then stream record formats."""
-    try:
-        decoded = decode_bytes(data[: 4 * _HEAD_BYTES], final=False, what="the file's first block")
-    except DecodeRefused as exc:
-        yield _reject(unit.display, exc.reason, exc.detail)
-        return
-    fmt = detect_format(decoded.text[:8192], unit.name)
-    if fmt not in _STREAMED:
-        yield _reject(
-            unit.display, "too_large",
-            f"a single-document {fmt} input of more than {4 * state.max_document_chars + 8:,} bytes, so over "
-            f"max_document_chars={state.max_document_chars:,} code points whatever its encoding; not read whole",
-        )
-        return
-    decoder = codecs.getincrementaldecoder(decoded.encoding if decoded.encoding != "utf-8-sig" else "utf-8")(errors="strict")
-    chunks = _text_chunks(decoder, data[decoded.bom_bytes:], stream, state, len(data))
-    limit = state.max_document_chars * 2 + 1024
+def _read_streamed(state: _State, unit: _Unit, fmt: str, decoded: Decoded, head: bytes,
+                   rest: BinaryIO) -> Iterator[_Item]:
+    """A record-format input (TREC, JSON Lines, CSV, TSV) read as a stream: encoding and format come
+    from its first 64 KB; memory holds one record (bounded by the document limit) at a time."""
+    text, raw = _text_stream(decoded, head, rest, state.max_file_bytes)
+    limit = state.max_document_chars
     if fmt == "trec":
-        records: Iterator[Record] = _stream_trec(chunks, limit)
+        records: Iterator[Record] = _stream_trec(text, limit)
     elif fmt == "jsonl":
-        records = _parse_jsonl_lines(state, _bounded_lines(chunks, limit))
+        # JSON escapes (\\uXXXX) may make a line up to 6 times its text: allow for it
+        records = _parse_jsonl_lines(state, _bounded_lines(text, 6 * limit + 1024))
     else:
-        old = csv.field_size_limit()
-        csv.field_size_limit(max(old, limit))
-        records = parse_csv((ln if ln is not None else "\n" for ln in _bounded_lines(chunks, limit)), fmt, state.fields)
+        if csv.field_size_limit() < limit:
+            csv.field_size_limit(limit)
+        records = parse_csv(
+            (ln if ln is not None else "\n" for ln in _bounded_lines(text, limit)), fmt, state.fields)
+    n = 0
     try:
-        yield from _emit(state, unit, decoded.encoding, records)
+        for item in _emit(state, unit, decoded.encoding, records):
+            n += 1
+            yield item
+    except UnicodeDecodeError as exc:
+        yield _reject(unit.display, "undecodable",
+                      f"invalid {decoded.encoding} bytes at about byte {raw.count:,} ({exc.reason}); "
+                      f"the {n:,} records before it were read")
+        return
     except _StreamFault as exc:
         yield _reject(unit.display, exc.reason, exc.detail)
+        return
+    if n == 0:
+        yield _reject(unit.display, "no_text_after_extraction", f"a {fmt} stream with no record in it")
 
 
 # ------------------------------------------------------------------------------------------------ archives
 
 def _read_gzip(state: _State, unit: _Unit, head: bytes, stream: BinaryIO) -> Iterator[_Item]:
-    raw = io.BufferedReader(_Prepend(head, stream))  # type: ignore[arg-type]
+    raw = io.BufferedReader(_Counted(head, stream, state.max_file_bytes))
     gz = gzip.GzipFile(fileobj=raw, mode="rb")
     name = unit.name[:-3] if unit.name.lower().endswith(".gz") else unit.name
     inner = _Unit(unit.display, name, lambda: gz, None, unit.manifest)  # type: ignore[arg-type, return-value]
@@ -569,27 +630,6 @@ def _read_zip(state: _State, unit: _Unit, head: bytes, stream: BinaryIO) -> Iter
             member = _Unit(display, parts[-1], lambda info=info: zf.open(info), info.file_size,
                            manifest.get(parts[-1]))
             yield from _read_unit(state, member)
-
-
-class _Prepend(io.RawIOBase):
-    """A raw stream that replays ``head`` and then reads ``rest``."""
-
-    def __init__(self, head: bytes, rest: BinaryIO) -> None:
-        self._head = head
-        self._rest = rest
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, b) -> int:  # type: ignore[override]
-        if self._head:
-            n = min(len(b), len(self._head))
-            b[:n] = self._head[:n]
-            self._head = self._head[n:]
-            return n
-        data = self._rest.read(len(b))
-        b[: len(data)] = data
-        return len(data)
 
 
 # ---------------------------------------------------------------------------------------------- public API
