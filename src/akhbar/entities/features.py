@@ -10,6 +10,8 @@ Feature groups (each can be switched off to measure what it buys, see :class:`Fe
   word and of its neighbours;
 - ``clusters``: word2vec k-means cluster ids at three granularities (64, 256, 1024) of the word and of its
   neighbours, learned from unlabelled news (scripts/ner_clusters.py);
+- ``autogaz``: longest-match tag in the automatic gazetteer mined by self-tagging unlabelled news
+  (scripts/ner_autogaz.py), of the word and its neighbours;
 - ``doc``: second-pass features, the labels the first pass gave to the same stem elsewhere in the
   document (document-level consistency).
 
@@ -35,6 +37,7 @@ __all__ = ["FeatureConfig", "FeatureExtractor", "doc_features", "load_clusters",
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 CLUSTERS_PATH = DATA_DIR / "clusters.tsv.gz"
+AUTOGAZ_PATH = DATA_DIR / "autogaz.tsv.gz"
 
 _DIGIT = regex.compile(r"[0-9]")
 _HAS_DIGIT = regex.compile(r"[0-9]")
@@ -50,6 +53,7 @@ class FeatureConfig:
     gazetteer: bool = True
     triggers: bool = True
     clusters: bool = True
+    autogaz: bool = True
     window: int = 2
 
 
@@ -128,6 +132,8 @@ class FeatureExtractor:
             load_gazetteer() if self.config.gazetteer else Gazetteer({}))
         self.clusters = clusters if clusters is not None else (
             load_clusters() if self.config.clusters else {})
+        self.autogaz = (load_gazetteer(AUTOGAZ_PATH) if self.config.autogaz and AUTOGAZ_PATH.exists()
+                        else None)
 
     def _cluster(self, norm: str, core_al: str, core: str) -> tuple[str, str, str] | None:
         c = self.clusters
@@ -150,6 +156,7 @@ class FeatureExtractor:
         gaz = self.gazetteer.match([i[0] for i in infos]) if cfg.gazetteer else [None] * n
         trig = [trigger_class(i[0]) for i in infos] if cfg.triggers else [None] * n
         clus = [self._cluster(i[0], i[2], i[3]) for i in infos] if cfg.clusters else [None] * n
+        auto = self.autogaz.match([i[0] for i in infos]) if self.autogaz is not None else [None] * n
 
         # per-position local features, reused for the window
         local: list[list[str]] = []
@@ -163,6 +170,8 @@ class FeatureExtractor:
                 f.append(f"g={gaz[k]}")
             if trig[k]:
                 f.append(f"t={trig[k]}")
+            if auto[k]:
+                f.append(f"a={auto[k]}")
             if clus[k]:
                 a, b, c = clus[k]
                 f.extend((f"k1={a}", f"k2={b}", f"k3={c}"))
@@ -190,7 +199,7 @@ class FeatureExtractor:
                 m = k + d
                 if 0 <= m < n:
                     for feat in local[m]:
-                        if feat.startswith(("w=", "c=", "g=", "t=", "k2=", "k3=", "sh=")):
+                        if feat.startswith(("w=", "c=", "g=", "t=", "a=", "k2=", "k3=", "sh=")):
                             f.append(f"{d}:{feat}")
                 else:
                     f.append(f"{d}:PAD")

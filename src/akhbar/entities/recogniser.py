@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import functools
 import gzip
+import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from akhbar.entities.canonical import canonical_form, unify_document
 from akhbar.entities.crf import CrfModel, chunks
-from akhbar.entities.features import FeatureExtractor, word_info
+from akhbar.entities.features import FeatureConfig, FeatureExtractor, word_info
 from akhbar.entities.tagger import DocumentTagger
 from akhbar.entities.text import feature_norm, split_proclitics
 
@@ -151,7 +152,14 @@ class Recogniser:
             raise FileNotFoundError(f"{p1} is missing: run `akhbar train ner` to build the NER model")
         p2 = model_dir / "ner_pass2.crfsuite.gz"
         pass2 = CrfModel.load(p2) if p2.exists() else None
-        return cls(DocumentTagger(FeatureExtractor(), CrfModel.load(p1), pass2))
+        config = FeatureConfig()
+        meta = model_dir / "ner_model.json"
+        if meta.exists():  # the feature groups the model was trained with
+            feats = json.loads(meta.read_text(encoding="utf-8")).get("params", {}).get("features", {})
+            # a group the metadata does not name did not exist when the model was trained: off
+            config = FeatureConfig(**{f.name: feats.get(f.name, False if f.type in (bool, "bool") else f.default)
+                                      for f in fields(FeatureConfig)})
+        return cls(DocumentTagger(FeatureExtractor(config), CrfModel.load(p1), pass2))
 
     def tag_words(self, doc_words: Sequence[Sequence[str]]) -> list[list[str]]:
         """IOB2 tags of pre-tokenised sentences of one document (same shape as the input)."""
