@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from akhbar.entities.crf import chunks  # noqa: E402
 from akhbar.entities.features import FeatureConfig, FeatureExtractor, word_info  # noqa: E402
 from akhbar.entities.gazetteer import write_gazetteer  # noqa: E402
-from akhbar.entities.recogniser import clitic_length  # noqa: E402
+from akhbar.entities.text import clitic_length  # noqa: E402
 from akhbar.entities.tagger import DocumentTagger  # noqa: E402
 from akhbar.entities.text import split_proclitics  # noqa: E402
 from akhbar.entities.train import DEFAULT_DATA, _fit, pseudo_documents, split_dev  # noqa: E402

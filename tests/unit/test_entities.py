@@ -10,7 +10,7 @@ from akhbar.entities import EntityMention, entities_table, entity_id, get_recogn
 from akhbar.entities.canonical import canonical_form, match_key, unify_document
 from akhbar.entities.crf import chunks, read_conll, repair_iob2
 from akhbar.entities.gazetteer import Gazetteer, load_gazetteer, trigger_class
-from akhbar.entities.recogniser import clitic_length
+from akhbar.entities.text import clitic_length
 from akhbar.entities.scoring import score
 from akhbar.entities.text import feature_norm, split_proclitics
 from akhbar.tokenise import tokenise
@@ -205,3 +205,21 @@ def test_recognise_frame_and_entities_table():
     lebanon = table.filter(pl.col("canonical") == "لبنان").row(0, named=True)
     assert lebanon["label"] == "LOC" and lebanon["n_mentions"] == 2 and lebanon["n_documents"] == 2
     assert table["entity_id"].is_unique().all()
+
+
+def test_propagate_names_tags_repetitions_and_family_names():
+    from akhbar.entities.tagger import propagate_names
+
+    words = [["قال", "خليفة", "حفتر", "في", "طرابلس"], ["وحفتر", "زار", "طرابلس", "امس"], ["في", "اليوم"]]
+    tags = [["O", "B-PER", "I-PER", "O", "B-LOC"], ["O", "O", "O", "O"], ["O", "O"]]
+    out = propagate_names(words, tags)
+    assert out == [["O", "B-PER", "I-PER", "O", "B-LOC"], ["B-PER", "O", "B-LOC", "O"], ["O", "O"]]
+    assert tags[1] == ["O", "O", "O", "O"]  # input untouched
+
+
+def test_propagate_names_skips_ambiguous_names():
+    from akhbar.entities.tagger import propagate_names
+
+    words = [["جدة"], ["جدة"], ["جدة"], ["جدة"]]
+    tags = [["B-LOC"], ["B-PER"], ["O"], ["O"]]
+    assert propagate_names(words, tags)[2:] == [["O"], ["O"]]

@@ -14,7 +14,7 @@ from akhbar.entities.canonical import canonical_form, unify_document
 from akhbar.entities.crf import CrfModel, chunks
 from akhbar.entities.features import FeatureConfig, FeatureExtractor, word_info
 from akhbar.entities.tagger import DocumentTagger
-from akhbar.entities.text import feature_norm, split_proclitics
+from akhbar.entities.text import clitic_length, feature_norm
 
 if TYPE_CHECKING:  # pragma: no cover
     from akhbar.tokenise import Token
@@ -53,61 +53,6 @@ class EntityMention:
     label: str
     canonical: str
     sentence_index: int
-
-
-@functools.lru_cache(maxsize=1)
-def _word_ranks() -> dict[str, int]:
-    """Frequency rank of the words of the unlabelled corpus (the cluster file is in frequency order)."""
-    path = DATA_DIR / "clusters.tsv.gz"
-    ranks: dict[str, int] = {}
-    if path.exists():
-        with gzip.open(path, "rt", encoding="utf-8") as fh:
-            for i, line in enumerate(fh):
-                ranks[line.split("\t", 1)[0]] = i
-    return ranks
-
-
-def clitic_length(word: str, tokeniser_prefix: str = "") -> int:
-    """How many normalised letters of proclitic (conjunction/preposition, not the article) start ``word``.
-
-    The greedy split of :func:`akhbar.entities.text.split_proclitics` is accepted when it is followed by
-    the article (``وال``, ``بال``, ``لل``) or when the remainder is a more frequent word of the unlabelled
-    corpus than the whole (``وحفتر`` -> ``حفتر``; but ``فرنسا`` stays whole: ``رنسا`` is not a word). When
-    the corpus knows neither form, the tokeniser's proclitic (article removed) decides.
-
-    Args:
-        word: raw surface word.
-        tokeniser_prefix: ``Token.prefix`` from :func:`akhbar.tokenise.tokenise` (may be empty).
-    Returns:
-        number of letters (in :func:`feature_norm` letters) to leave outside the span.
-
-    >>> clitic_length("وحفتر"), clitic_length("فرنسا"), clitic_length("والسراج")
-    (1, 0, 1)
-    """
-    norm = word_info(word)[0]
-    prefix, rest, _ = split_proclitics(norm)
-    if not prefix:
-        return 0
-    if rest.startswith("ال") or (prefix.endswith("ل") and rest.startswith("ل")):
-        return len(prefix)
-    ranks = _word_ranks()
-    r_rest = ranks.get(rest)
-    r_word = ranks.get(norm)
-    if r_rest is not None and (r_word is None or r_rest < r_word):
-        return len(prefix)
-    if r_word is not None:
-        # the whole word is known and the remainder is not (or rarer): try a shorter split (و + ب...)
-        if len(prefix) == 2:
-            r1 = ranks.get(norm[1:])
-            if r1 is not None and r1 < r_word:
-                return 1
-        return 0
-    tp = feature_norm(tokeniser_prefix)
-    if tp.endswith("ال"):
-        tp = tp[:-2]
-    if tp and norm.startswith(tp) and all(ch in "وفبكل" for ch in tp):
-        return min(len(tp), len(prefix))
-    return 0
 
 
 def _raw_offset(raw_word: str, n_letters: int) -> int:

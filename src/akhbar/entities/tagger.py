@@ -11,8 +11,9 @@ from collections.abc import Sequence
 
 from akhbar.entities.crf import CrfModel, chunks
 from akhbar.entities.features import FeatureExtractor, doc_features, word_info
+from akhbar.entities.text import clitic_length, split_proclitics
 
-__all__ = ["DocumentTagger", "doc_label_counts", "consistency_key"]
+__all__ = ["DocumentTagger", "doc_label_counts", "consistency_key", "propagate_names"]
 
 
 def consistency_key(word: str) -> str | None:
@@ -67,28 +68,95 @@ def doc_label_counts(doc_words: Sequence[Sequence[str]], doc_tags: Sequence[Sequ
     return out
 
 
+def _name_key(words: Sequence[str]) -> tuple[str, ...] | None:
+    infos = [word_info(w) for w in words]
+    if any(i[4] != "ar" for i in infos):
+        return None
+    norms = [i[0] for i in infos]
+    if clitic_length(words[0]):
+        norms[0] = split_proclitics(norms[0])[1]
+    return tuple(norms)
+
+
+def propagate_names(doc_words: Sequence[Sequence[str]], doc_tags: Sequence[Sequence[str]],
+                    min_share: float = 0.75) -> list[list[str]]:
+    """Document consistency: tag untagged repetitions of names tagged elsewhere in the document.
+
+    Every recognised name (word sequence, first word without proclitics), and for a person of two words or
+    more also its last word alone (the family name: ``خليفة حفتر`` -> ``حفتر``), becomes a pattern; a run of
+    ``O`` words matching a pattern (longest first; the first word may carry proclitics) gets the pattern's
+    majority label if that label holds at least ``min_share`` of the pattern's recognised occurrences.
+    Single-word patterns need three letters or more.
+
+    Args:
+        doc_words: sentences (raw words) of one document.
+        doc_tags: IOB2 tags, same shape.
+    Returns:
+        new tags, same shape (the input is not modified).
+    """
+    labels: dict[tuple[str, ...], Counter[str]] = {}
+    for words, tags in zip(doc_words, doc_tags):
+        for lab, s, e in chunks(tags):
+            key = _name_key(words[s:e])
+            if key is None:
+                continue
+            labels.setdefault(key, Counter())[lab] += 1
+            if lab == "PER" and e - s >= 2:
+                labels.setdefault(key[-1:], Counter())[lab] += 1
+    patterns: dict[tuple[str, ...], str] = {}
+    for key, c in labels.items():
+        lab, n = c.most_common(1)[0]
+        if n >= min_share * sum(c.values()) and (len(key) > 1 or len(key[0]) >= 3):
+            patterns[key] = lab
+    out = [list(t) for t in doc_tags]
+    if not patterns:
+        return out
+    max_len = max(map(len, patterns))
+    for words, tags in zip(doc_words, out):
+        i = 0
+        while i < len(words):
+            hit = 0
+            if tags[i] == "O":
+                for n in range(min(max_len, len(words) - i), 0, -1):
+                    if any(t != "O" for t in tags[i:i + n]):
+                        continue
+                    key = _name_key(words[i:i + n])
+                    if key is not None and key in patterns:
+                        lab = patterns[key]
+                        tags[i] = "B-" + lab
+                        for j in range(i + 1, i + n):
+                            tags[j] = "I-" + lab
+                        hit = n
+                        break
+            i += hit or 1
+    return out
+
+
 class DocumentTagger:
     """Tags the sentences of one document.
 
     Args:
+        propagate: apply :func:`propagate_names` (document consistency) to the final tags.
         extractor: the feature extractor the models were trained with.
         pass1: first-pass CRF (sentence features only).
         pass2: optional second-pass CRF (sentence features + document label counts of pass 1).
     """
 
-    def __init__(self, extractor: FeatureExtractor, pass1: CrfModel, pass2: CrfModel | None = None):
+    def __init__(self, extractor: FeatureExtractor, pass1: CrfModel, pass2: CrfModel | None = None,
+                 propagate: bool = True):
         self.extractor = extractor
         self.pass1 = pass1
         self.pass2 = pass2
+        self.propagate = propagate
 
     def tag(self, doc_words: Sequence[Sequence[str]]) -> list[list[str]]:
         """IOB2 tags for every word of every sentence of one document (same shape as the input)."""
         feats = [self.extractor.sentence(s) for s in doc_words]
         tags = [self.pass1.tag(f) for f in feats]
-        if self.pass2 is None:
-            return tags
-        counts = doc_label_counts(doc_words, tags)
-        out = []
-        for f, row in zip(feats, counts):
-            out.append(self.pass2.tag([fw + doc_features(c) for fw, c in zip(f, row)]))
-        return out
+        if self.pass2 is not None:
+            counts = doc_label_counts(doc_words, tags)
+            tags = [self.pass2.tag([fw + doc_features(c) for fw, c in zip(f, row)])
+                    for f, row in zip(feats, counts)]
+        if self.propagate:
+            tags = propagate_names(doc_words, tags)
+        return tags

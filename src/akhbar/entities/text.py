@@ -20,8 +20,10 @@ Rules (the usual Arabic IR/NER light normalisation, cf. CAMeL Tools' ``normalize
 from __future__ import annotations
 
 import functools
+import gzip
+from pathlib import Path
 
-__all__ = ["feature_norm", "split_proclitics", "PROCLITIC_LETTERS"]
+__all__ = ["feature_norm", "split_proclitics", "clitic_length", "PROCLITIC_LETTERS"]
 
 _DELETE = {c: None for c in range(0x064B, 0x0660)}
 _DELETE.update({0x0670: None, 0x0640: None, 0x200B: None, 0x200C: None, 0x200D: None,
@@ -93,3 +95,58 @@ def split_proclitics(norm: str) -> tuple[str, str, str]:
         # لل: the article's alef is elided after the preposition ل
         core = rest[1:]
     return prefix, rest, core
+
+
+@functools.lru_cache(maxsize=1)
+def _word_ranks() -> dict[str, int]:
+    """Frequency rank of the words of the unlabelled corpus (the cluster file is in frequency order)."""
+    path = Path(__file__).resolve().parent / "data" / "clusters.tsv.gz"
+    ranks: dict[str, int] = {}
+    if path.exists():
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            for i, line in enumerate(fh):
+                ranks[line.split("\t", 1)[0]] = i
+    return ranks
+
+
+def clitic_length(word: str, tokeniser_prefix: str = "") -> int:
+    """How many normalised letters of proclitic (conjunction/preposition, not the article) start ``word``.
+
+    The greedy split of :func:`akhbar.entities.text.split_proclitics` is accepted when it is followed by
+    the article (``وال``, ``بال``, ``لل``) or when the remainder is a more frequent word of the unlabelled
+    corpus than the whole (``وحفتر`` -> ``حفتر``; but ``فرنسا`` stays whole: ``رنسا`` is not a word). When
+    the corpus knows neither form, the tokeniser's proclitic (article removed) decides.
+
+    Args:
+        word: raw surface word.
+        tokeniser_prefix: ``Token.prefix`` from :func:`akhbar.tokenise.tokenise` (may be empty).
+    Returns:
+        number of letters (in :func:`feature_norm` letters) to leave outside the span.
+
+    >>> clitic_length("وحفتر"), clitic_length("فرنسا"), clitic_length("والسراج")
+    (1, 0, 1)
+    """
+    norm = feature_norm(word)
+    prefix, rest, _ = split_proclitics(norm)
+    if not prefix:
+        return 0
+    if rest.startswith("ال") or (prefix.endswith("ل") and rest.startswith("ل")):
+        return len(prefix)
+    ranks = _word_ranks()
+    r_rest = ranks.get(rest)
+    r_word = ranks.get(norm)
+    if r_rest is not None and (r_word is None or r_rest < r_word):
+        return len(prefix)
+    if r_word is not None:
+        # the whole word is known and the remainder is not (or rarer): try a shorter split (و + ب...)
+        if len(prefix) == 2:
+            r1 = ranks.get(norm[1:])
+            if r1 is not None and r1 < r_word:
+                return 1
+        return 0
+    tp = feature_norm(tokeniser_prefix)
+    if tp.endswith("ال"):
+        tp = tp[:-2]
+    if tp and norm.startswith(tp) and all(ch in "وفبكل" for ch in tp):
+        return min(len(tp), len(prefix))
+    return 0
