@@ -18,6 +18,7 @@ os.environ["DO_NOT_TRACK"] = "1"
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ["GX_ANALYTICS_ENABLED"] = "false"
 os.environ["PREFECT_LOGGING_TO_API_ENABLED"] = "false"
+os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = "180"
 os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="akhbar-test-prefect-"))
 for key in list(os.environ):
     if key.startswith("AKHBAR_"):

@@ -57,12 +57,12 @@ RUN_STATUSES: tuple[str, ...] = ("completed", "failed", "nothing_new")
 #: weeks, durations and the PRESENT_REF/PAST_REF/FUTURE_REF tokens; TimeML TIMEX3 specification 1.2.1).
 #: Uses explicit character classes only, so RE2 (DuckDB, pyarrow) and Python ``re`` agree.
 TIMEX3_VALUE_PATTERN = (
-    r"^("
+    r"^(?:"
     r"PRESENT_REF|PAST_REF|FUTURE_REF"
-    r"|P([0-9.X]+[YMWDHS]|T[0-9.X]+[HMS])+"
+    r"|P(?:[0-9.X]+[YMWDHS]|T[0-9.X]+[HMS])+"
     r"|PT[0-9.X]+[HMS]"
-    r"|[0-9X]{1,4}(-([0-9X]{2}|W[0-9X]{2}|Q[1-4X]|SP|SU|FA|WI|H[12])(-([0-9X]{1,2}|WE))?)?"
-    r"(T([0-9X]{2}(:[0-9X]{2}(:[0-9X]{2})?)?|MO|AF|EV|NI|DT))?"
+    r"|[0-9X]{1,4}(?:-(?:[0-9X]{2}|W[0-9X]{2}|Q[1-4X]|SP|SU|FA|WI|H[12])(?:-(?:[0-9X]{1,2}|WE))?)?"
+    r"(?:T(?:[0-9X]{2}(?::[0-9X]{2}(?::[0-9X]{2})?)?|MO|AF|EV|NI|DT))?"
     r")$"
 )
 

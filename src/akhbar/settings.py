@@ -24,6 +24,9 @@ OFFLINE_ENV: dict[str, str] = {
     "GX_ANALYTICS_ENABLED": "false",
     "PREFECT_LOGGING_TO_API_ENABLED": "false",
     "PREFECT_UI_ENABLED": "false",
+    # the temporary server migrates a fresh SQLite database on first use (10-11 s idle, more on a busy
+    # machine); Prefect's default 20 s start-up timeout is too tight for a cold run on 2 cores.
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
 }
 
 

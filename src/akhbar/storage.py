@@ -349,7 +349,7 @@ class Warehouse:
         """Run ``sql`` read-only against the DuckDB file and return the result as a Polars frame."""
         con = self.connect(read_only=True)
         try:
-            return con.execute(sql, params or []).pl()
+            return con.sql(sql, params=list(params) if params else None).pl()
         finally:
             con.close()
 
