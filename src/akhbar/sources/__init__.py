@@ -27,6 +27,7 @@ import glob
 import gzip
 import hashlib
 import io
+import os
 import re
 import sys
 import zipfile
@@ -159,13 +160,19 @@ def _is_skipped(rel_parts: Sequence[str]) -> bool:
 
 
 def _walk(folder: Path) -> list[Path]:
-    files = []
-    for p in folder.rglob("*"):
-        rel = p.relative_to(folder).parts
-        if _is_skipped(rel):
-            continue
-        if p.is_file():
-            files.append(p)
+    """Files under ``folder`` in sorted order (by path components), hidden entries and corpus
+    description files skipped. Symbolic links to folders are not followed (no cycles); a broken
+    symbolic link is kept, so that it is reported as ``unreadable`` rather than silently missed."""
+    files: list[Path] = []
+    for root, dirs, names in os.walk(folder, followlinks=False):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        base = Path(root)
+        for name in names:
+            p = base / name
+            if _is_skipped((name,)):
+                continue
+            if p.is_file() or (p.is_symlink() and not p.exists()):
+                files.append(p)
     return sorted(files, key=lambda p: p.relative_to(folder).parts)
 
 
