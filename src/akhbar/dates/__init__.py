@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from akhbar.dates import grammar as _grammar
 from akhbar.dates.lexicon import fold as _fold
 from akhbar.dates.timex import interval_of as _interval_of
+from akhbar.dates.triggers import windows as _windows
 
 if TYPE_CHECKING:
     import polars as pl
@@ -92,12 +93,21 @@ def extract_dates(raw: str, reference_date: date | None = None) -> list[DateMent
     """
     if not raw:
         return []
-    text, to_raw = _normalise(raw)
-    folded = _fold(text)
     out: list[DateMention] = []
+    for lo, hi in _windows(raw):
+        _extract_span(raw, lo, hi, reference_date, out)
+    return out
+
+
+def _extract_span(raw: str, lo: int, hi: int, reference_date: date | None, out: list[DateMention]) -> None:
+    """Run the grammar on ``raw[lo:hi]`` and append its mentions (raw offsets) to ``out``."""
+    text, to_raw = _normalise(raw[lo:hi])
+    folded = _fold(text)
     n_raw = len(raw)
     for s, e, m in _grammar.scan(folded, reference_date):
         rs, re_ = to_raw(s, e)
+        rs += lo
+        re_ += lo
         while re_ < n_raw and raw[re_] in _MARKS:  # keep tanween/tatweel of the last letter (غداً، هـ)
             re_ += 1
         iv = m.interval if m.interval is not None else (
@@ -108,6 +118,13 @@ def extract_dates(raw: str, reference_date: date | None = None) -> list[DateMent
             interval_start=iv[0] if iv else None, interval_end=iv[1] if iv else None,
             reference_date=reference_date, anchored=m.anchored, rule=m.rule,
         ))
+
+
+def _extract_full(raw: str, reference_date: date | None = None) -> list[DateMention]:
+    """:func:`extract_dates` without the trigger pre-filter (the whole text in one scan); for tests."""
+    out: list[DateMention] = []
+    if raw:
+        _extract_span(raw, 0, len(raw), reference_date, out)
     return out
 
 

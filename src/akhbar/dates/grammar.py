@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import accumulate, compress
+from operator import or_, sub
 
 from akhbar.dates import lexicon as L
 from akhbar.dates import resolve as R
@@ -125,6 +127,8 @@ _S_NOUN_PREFIXES = tuple(_k(w) for w in (
     "سيس", "سنغ", "سنا", "سنب", "سنة", "ستوكهولم", "ستراس", "سيئ", "سيب", "سيرة", "سير", "سيل", "سيم", "سيو",
     "ساع", "سام", "سال", "سان", "ساح", "سابق", "ساب", "ساد", "سار", "ساق", "ساك", "ساه",
 ))
+#: Month names that are also common words or names: alone they need more evidence (see ``r_date``).
+_AMBIGUOUS_MONTHS = {_k(w) for w in ("مارس", "آب", "ماي", "تموز", "أيار")}
 _PROCLITICS = ("وب", "ول", "وك", "فب", "فل", "و", "ف", "ب", "ل", "ك")
 
 _WEEKDAY_WORDS = set(L.WEEKDAYS)
@@ -138,41 +142,66 @@ _KNOWN.update(L.WEEKDAYS, L.CUES, L.MODS, L.PERIODS, L.UNITS, L.CARDINALS, L.TEN
 _KNOWN.update(_TRIGGERS)
 _KNOWN.update(k[2:] for k in L.DECADES)  # ثمانينيات without the article
 
-_BASE_CACHE: dict[str, tuple[str, int]] = {}
 
+#: Words a rule can start at (every run of digits too, tested apart).
+_STARTERS = frozenset(
+    set(L.MODS) | {_YAWM, _SHAHR, _KULL, _AYYAM, _SAA, _CENTURY, _FASL, "ال", _k("الدقيقة")}
+    | set(L.WEEKDAYS) | set(_MONTHS) | set(_HMONTHS) | _YEAR_WORDS | set(L.DECADES) | {k[2:] for k in L.DECADES}
+    | set(_REL) | set(_PARTS) | _HADHA | set(L.PERIODS) | {_k("قبل"), _k("منذ"), _k("بعد")} | set(L.UNITS)
+    | set(L.CARDINALS) | set(L.TENS) | {_k(w) for w in ("أحد", "احدى", "إحدى", "اثنا", "اثني", "اثنتا", "اثنتي")}
+    | set(_PLURAL_DEF) | set(_SET_ADVERBS) | set(_QUARTER) | set(L.SEASONS) | set(L.ORDINALS_M)
+)
 
 def _base(w: str) -> tuple[str, int]:
-    """(lexicon base, proclitic length) of a folded word; (w, 0) when no proclitic reading is known."""
-    hit = _BASE_CACHE.get(w)
-    if hit is not None:
-        return hit
-    res = (w, 0)
-    if w not in _KNOWN and len(w) >= 4:
-        for p in _PROCLITICS:
+    """(lexicon base, proclitic length) of a folded word; (w, 0) when no proclitic reading is known.
+
+    >>> _base("وصباح")
+    ('صباح', 1)
+    """
+    if len(w) >= 4 and w[0] in _PROCLITIC_FIRST and w not in _KNOWN:
+        for p in _PROCLITIC_FIRST[w[0]]:
             if w.startswith(p):
                 rest = w[len(p):]
                 if len(rest) < 3:
                     continue
                 if rest in _KNOWN:
-                    res = (rest, len(p))
-                    break
+                    return rest, len(p)
                 if p[-1] == "ل" and rest[0] == "ل" and ("ا" + rest) in _KNOWN:  # لل + X = ل + الX
-                    res = ("ا" + rest, len(p) - 1)
-                    break
-    if len(_BASE_CACHE) < 200_000:
-        _BASE_CACHE[w] = res
-    return res
+                    return "ا" + rest, len(p) - 1
+    return w, 0
+
+
+_PROCLITIC_FIRST: dict[str, tuple[str, ...]] = {
+    c: tuple(p for p in _PROCLITICS if p[0] == c) for c in {p[0] for p in _PROCLITICS}
+}
+
+
+class _BaseCache(dict):
+    """``cache[word]`` -> base word (see :func:`_base`), filled on first use; bounded in size."""
+
+    def __missing__(self, w: str) -> str:
+        b = _base(w)[0]
+        if len(self) < 500_000:
+            self[w] = b
+        return b
+
+
+_BASES = _BaseCache()
+_CHUNK_RE = re.compile(r"\s*(?:[0-9]+|[^\W\d_]+|\S)")
 
 
 def tokenise_folded(text: str) -> tuple[list[str], list[int], list[int]]:
-    """Tokens of folded text as parallel lists (words, starts, ends); offsets are code points of ``text``."""
-    words: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    for m in _TOKEN_RE.finditer(text):
-        words.append(m.group())
-        starts.append(m.start())
-        ends.append(m.end())
+    """Tokens of folded text as parallel lists (words, starts, ends); offsets are code points of ``text``.
+
+    Tokens are runs of ASCII digits, runs of letters, or single other non-space characters.
+
+    >>> tokenise_folded("في 4 ابريل")
+    (['في', '4', 'ابريل'], [0, 3, 5], [2, 4, 10])
+    """
+    chunks = _CHUNK_RE.findall(text)
+    words = list(map(str.lstrip, chunks))
+    ends = list(accumulate(map(len, chunks)))
+    starts = list(map(sub, ends, map(len, words)))
     return words, starts, ends
 
 
@@ -203,9 +232,7 @@ class _Doc:
         self.ref = ref
         self.W, self.S, self.E = tokenise_folded(text)
         self.n = len(self.W)
-        bases = [_base(w) for w in self.W]
-        self.B = [b for b, _ in bases]
-        self.P = [p for _, p in bases]
+        self.B = list(map(_BASES.__getitem__, self.W))
 
     # ---- small readers ---------------------------------------------------------------------------------------
     def w(self, k: int) -> str:
@@ -241,9 +268,9 @@ class _Doc:
             return int(w), k + 1
         b = self.B[k]
         val = L.CARDINALS.get(b)
-        if val is None and b in (_k("أحد"), _k("احدى"), _k("إحدى")) and self.w(k + 1) in _ASHR:
+        if val is None and b in ("احد", "احدي", "احدي") and self.w(k + 1) in _ASHR:
             return 11, k + 2
-        if val is None and b in (_k("اثنا"), _k("اثني"), _k("اثنتا"), _k("اثنتي")) and self.w(k + 1) in _ASHR:
+        if val is None and b in ("اثنا", "اثني", "اثنتا", "اثنتي") and self.w(k + 1) in _ASHR:
             return 12, k + 2
         if val is not None:
             if val < 10 and self.w(k + 1) in _ASHR:
@@ -335,13 +362,13 @@ class _Doc:
         nxt = self.w(k2)
         if v < 10 and nxt in _ASHR:
             v, k2 = v + 10, k2 + 1
-        elif v < 10 and nxt.startswith(_WA) and nxt[1:] in (_k("العشرين"), _k("الثلاثين")):
-            v, k2 = v + (20 if nxt[1:] == _k("العشرين") else 30), k2 + 1
-        elif b == _k("الحادي"):
+        elif v < 10 and nxt.startswith(_WA) and nxt[1:] in ("العشرين", "الثلاثين"):
+            v, k2 = v + (20 if nxt[1:] == "العشرين" else 30), k2 + 1
+        elif b == "الحادي":
             return None
         if self.w(k2) == _MIN:
             k2 += 1
-        elif b == _k("أول") and False:
+        elif b == "اول" and False:
             pass
         return (v, k2) if 1 <= v <= 31 else None
 
@@ -372,7 +399,7 @@ class _Doc:
         rel = self.lex(k, _REL)
         if rel is not None:
             off, k2 = rel
-            if self.w(k2) in (_k("الأول"),) and off == -1:
+            if self.w(k2) in ("الاول",) and off == -1:
                 off, k2 = -2, k2 + 1
             d = self.ref + timedelta(days=int(off)) if self.ref else None  # type: ignore[arg-type]
             return d, "XXXX-XX-XX", k2, True, "rel"
@@ -400,11 +427,11 @@ class _Doc:
     def _weekday_blocked(self, k: int) -> bool:
         b = self.B[k]
         nxt = self.w(k + 1)
-        if b == _k("الأحد") and nxt in _ASHR:  # الأحد عشر = eleven
+        if b == "الاحد" and nxt in _ASHR:  # الأحد عشر = eleven
             return True
-        if b == _k("الاثنين"):
+        if b == "الاثنين":
             prev = self.w(k - 1)
-            if prev in (_k("بين"), _k("كلا"), _k("هذين")) or nxt in (_k("معا"), _k("معًا")):
+            if prev in ("بين", "كلا", "هذين") or nxt in ("معا", "معًا"):
                 return True
         return False
 
@@ -480,14 +507,14 @@ class _Doc:
             yr = self.year_at(k + 1)
             if yr is not None:
                 return yr[0], yr[1], False
-            if self.b(k) in (_k("العام"), _k("السنة")) and self.ref is not None:
+            if self.b(k) in ("العام", "السنه") and self.ref is not None:
                 cue = self.cue_at(k + 1)
                 if cue is not None:
                     return self.ref.year + cue, k + 2, True
         yr = self.year_at(k)
         if yr is not None:
             return yr[0], yr[1], False
-        if self.b(k) in _HADHA and self.b(k + 1) in (_k("العام"), _k("السنة")) and self.ref is not None:
+        if self.b(k) in _HADHA and self.b(k + 1) in ("العام", "السنه") and self.ref is not None:
             return self.ref.year, k + 2, True
         return None
 
@@ -528,10 +555,13 @@ class _Doc:
             cue = self.cue_at(k2)
             if cue is None and not trig:
                 return None
-            if cue is None and m == 3 and not (mod or has_shahr) and self.w(k2) and not self.w(k2)[0].isdigit():
-                # مارس is also the verb "practised": bare مارس needs a mod, شهر, a year or a cue
-                nxt = self.w(k2)
-                if nxt not in (".", "،", ",", ")", "؛") :
+            if cue is None and not (mod or has_shahr) and self.B[k] in _AMBIGUOUS_MONTHS:
+                # مارس is also a verb, إب a Yemeni city (folded like آب), تموز a name: alone after a
+                # preposition they need a slash pair (آب/أغسطس) or the end of the clause
+                pair = any(self.W[q] in ("/", "(", "-", "\\") for q in range(k, k2))
+                if not pair and self.w(k2) not in (".", "،", ",", ")", "؛", ""):
+                    return None
+                if not pair and self.B[k] == "اب":
                     return None
             k3 = k2 + 1 if cue is not None else k2
             if self.ref is None:
@@ -553,7 +583,7 @@ class _Doc:
             if not (has_shahr or cue is not None or (trig and word not in L.HIJRI_AMBIGUOUS)
                     or (mod is not None and word not in L.HIJRI_AMBIGUOUS)):
                 return None
-            if word in L.HIJRI_AMBIGUOUS and not (has_shahr or (cue is not None and word == _k("رمضان"))):
+            if word in L.HIJRI_AMBIGUOUS and not (has_shahr or (cue is not None and word == "رمضان")):
                 return None
             k3 = k2 + 1 if cue is not None else k2
             if self.ref is None:
@@ -652,7 +682,7 @@ class _Doc:
         c = self._century_num(cj)
         if c is not None:
             century, j = c[0], c[1]
-        elif self.b(j) in (_k("الماضي"),) and False:
+        elif self.b(j) in ("الماضي",) and False:
             pass
         return Match(i, j, "DATE", f"{century:02d}{d}", "decade", "decade", mod)
 
@@ -667,16 +697,16 @@ class _Doc:
                 return None
             return (self.ref.year // 100) + cue, k2 + 1
         b = self.b(k2)
-        if b == _k("العشرين"):
+        if b == "العشرين":
             return 19, k2 + 1
-        if b in L.ORDINALS_M and b != _k("أول"):
+        if b in L.ORDINALS_M and b != "اول":
             v = L.ORDINALS_M[b]
             nxt = self.w(k2 + 1)
             if v < 10 and nxt in _ASHR:
                 return v + 10 - 1, k2 + 2
-            if v < 10 and nxt.startswith(_WA) and nxt[1:] == _k("العشرين"):
+            if v < 10 and nxt.startswith(_WA) and nxt[1:] == "العشرين":
                 return v + 20 - 1, k2 + 2
-            if b != _k("الحادي"):
+            if b != "الحادي":
                 return v - 1, k2 + 1
         return None
 
@@ -723,11 +753,11 @@ class _Doc:
         word = self.B[k]
         if word in _WEAK_REL and not yawm:
             return None
-        if word == _k("اليوم"):
+        if word == "اليوم":
             if self.b(j) in _YOUM_BLOCK_NEXT or (i > 0 and self.B[i - 1] in _YOUM_BLOCK_PREV):
                 return None
         off = int(off)  # type: ignore[arg-type]
-        if off == -1 and self.w(j) == _k("الأول"):
+        if off == -1 and self.w(j) == "الاول":
             off, j = -2, j + 1
         if self.b(j) in L.WEEKDAYS and not self._weekday_blocked(j):
             j += 1
@@ -749,7 +779,7 @@ class _Doc:
                 return Match(i, j, "TIME", f"{T.day_value(d)}T{code}", "partofday", "part_of_day", anchored=anch)
             base = xval if kind != "weekday" else xval
             return Match(i, j, "TIME", f"{base}T{code}", "partofday", "part_of_day")
-        if self.B[i] == _k("الليلة"):
+        if self.B[i] == "الليله":
             cue = self.cue_at(k)
             if cue is None:
                 nxt = self.b(k)
@@ -807,11 +837,11 @@ class _Doc:
         if hour > 24 or (minute is not None and minute > 59):
             return None
         nxt = self.w(k)
-        if minute is None and nxt in (_k("والنصف"), _k("ونصف")):
+        if minute is None and nxt in ("والنصف", "ونصف"):
             minute, k = 30, k + 1
-        elif minute is None and nxt in (_k("والربع"), _k("وربع")):
+        elif minute is None and nxt in ("والربع", "وربع"):
             minute, k = 15, k + 1
-        elif minute is None and nxt in (_k("إلا"), _k("الا")) and self.w(k + 1) in (_k("ربعا"), _k("ربع")):
+        elif minute is None and nxt in ("الا", "الا") and self.w(k + 1) in ("ربعا", "ربع"):
             minute, hour, k = 45, hour - 1, k + 2
         shift_code = None
         adv = self.lex(k, _ADVERBS)
@@ -864,7 +894,7 @@ class _Doc:
             cue = 0
         elif mod is not None and unit in ("M", "Y", "W"):
             nxt = self.b(k)
-            if nxt in (_k("نفسه"), _k("ذاته")) or _is_digits(nxt or "x"):
+            if nxt in ("نفسه", "ذاته") or _is_digits(nxt or "x"):
                 return None
             cue = 0
         else:
@@ -894,9 +924,9 @@ class _Doc:
     def r_ago(self, i: int) -> Match | None:
         """قبل/منذ + quantity -> the reference date minus it; بعد + quantity -> plus it."""
         b = self.B[i]
-        if b == _k("قبل") or b == _k("منذ"):
+        if b == "قبل" or b == "منذ":
             sign = -1
-        elif b == _k("بعد"):
+        elif b == "بعد":
             sign = 1
         else:
             return None
@@ -906,9 +936,9 @@ class _Doc:
         n, unit, j = q
         if n is None or unit not in ("D", "W", "M", "Y"):
             return None
-        if self.w(j) == _MIN or self.b(j) in (_k("على"), _k("من")):
+        if self.w(j) == _MIN or self.b(j) in ("علي", "من"):
             return None
-        if self.w(j) in (_k("تقريبا"), _k("فقط")):
+        if self.w(j) in ("تقريبا", "فقط"):
             j += 1
         ref = self.ref
         gran = {"D": "day", "W": "week", "M": "month", "Y": "year"}[unit]
@@ -944,7 +974,7 @@ class _Doc:
             j = q[2] + (1 if self.b(q[2]) in _LAST_ADJ else 0)
             return Match(i, j, "DURATION", _dur_value(q[0], q[1]), "duration", "duration")
         prev = self.B[i - 1] if i > 0 else ""
-        singular = prev in (_k("لمدة"), _k("مدة"), _k("طوال"), _k("طيلة"), _k("نحو"), _k("حوالي"))
+        singular = prev in ("لمده", "مده", "طوال", "طيله", "نحو", "حوالي")
         q = self.quantity(i, singular=singular)
         if q is None:
             return None
@@ -1040,25 +1070,19 @@ class _Doc:
     def scan(self) -> list[Match]:
         out: list[Match] = []
         rules = [getattr(self, r) for r in self.RULES]
-        i = 0
-        n = self.n
-        W = self.W
-        B = self.B
-        while i < n:
-            w = W[i]
-            if not (_is_digits(w) or B[i] in _KNOWN):
-                i += 1
+        starts = compress(range(self.n), map(or_, map(_STARTERS.__contains__, self.B), map(str.isdigit, self.W)))
+        pos = 0
+        for i in starts:
+            if i < pos:
                 continue
             best: Match | None = None
             for rule in rules:
                 m = rule(i)
                 if m is not None and (best is None or m.j > best.j):
                     best = m
-            if best is None:
-                i += 1
-                continue
-            out.append(best)
-            i = best.j
+            if best is not None:
+                out.append(best)
+                pos = best.j
         return out
 
 
@@ -1076,5 +1100,5 @@ def scan(folded: str, ref: date | None) -> list[tuple[int, int, Match]]:
     doc = _Doc(folded, ref)
     res = []
     for m in doc.scan():
-        res.append((doc.S[m.i] + doc.P[m.i], doc.E[m.j - 1], m))
+        res.append((doc.S[m.i] + _base(doc.W[m.i])[1], doc.E[m.j - 1], m))
     return res

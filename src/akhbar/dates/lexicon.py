@@ -58,6 +58,10 @@ _FOLD_TABLE = str.maketrans(
     }
 )
 
+#: The same map as (source, target) pairs: a chain of ``str.replace`` on the few characters present is
+#: several times faster than ``str.translate`` with a dict on non-ASCII text.
+_FOLD_PAIRS: tuple[tuple[str, str], ...] = tuple((chr(k), v) for k, v in _FOLD_TABLE.items())
+
 
 def fold(s: str) -> str:
     """Fold spelling variants that never change a temporal word's meaning, one code point for one.
@@ -67,7 +71,10 @@ def fold(s: str) -> str:
     >>> fold("الإثنين ٤ أبريل") == "الاثنين 4 ابريل"
     True
     """
-    return s.translate(_FOLD_TABLE)
+    for src, dst in _FOLD_PAIRS:
+        if src in s:
+            s = s.replace(src, dst)
+    return s
 
 
 #: Locales whose Gregorian month names are merged (CLDR naming systems of the Arab world).
