@@ -102,3 +102,31 @@ def test_all_bad_kinds_together_lose_nothing(tmp_path):
     assert docs.height == len(GOOD) + 1
     assert rej.height == len(BAD)
     assert sorted(rej["reason"]) == sorted(r for _, _, r, _ in BAD.values())
+
+
+def test_stray_controls_in_a_real_article_still_load(tmp_path):
+    # SaudiNewsNet writes U+001A before paragraphs in some articles (scale corpus, e.g. line 8507)
+    text = "".join(f" \x1a\x1a {line}\n" for line in ARTICLE.splitlines() if line)
+    (tmp_path / "a.jsonl").write_text(json.dumps({"text": text}, ensure_ascii=False) + "\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text(text, encoding="utf-8")
+    docs, rej = read_all([tmp_path])
+    assert docs["raw_text"].to_list() == [text] and rej["reason"].to_list() == ["duplicate"]
+    # but text that is mostly control characters is not an article
+    (tmp_path / "c.txt").write_text("\x1a" * 30 + ARTICLE, encoding="utf-8")
+    (tmp_path / "d.txt").write_text("abc \x07\x07 def " * 30, encoding="utf-8")
+    _, rej = read_all([tmp_path / "c.txt", tmp_path / "d.txt"])
+    assert rej["reason"].to_list() == ["binary", "binary"]
+
+
+@pytest.mark.slow
+def test_scale_corpus_loses_nothing():
+    from tests.unit.sources_fixtures import SHARED
+
+    files = sorted((SHARED / "corpus" / "scale").glob("*.jsonl.gz"))
+    n_docs = n_rej = 0
+    from akhbar.sources import iter_source_batches
+
+    for b in iter_source_batches(files, batch_size_docs=5000):
+        n_docs += b.documents.height
+        n_rej += b.rejected.height
+    assert (n_docs, n_rej) == (30_033 + 27_862, 0)  # counts from scale/SOURCE.md

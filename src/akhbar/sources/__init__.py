@@ -42,7 +42,7 @@ import polars as pl
 
 from akhbar.errors import IngestError
 from akhbar.schemas import DOCUMENTS, REJECTED_DOCUMENTS
-from akhbar.sources.encoding import SAMPLE_CHARS, Decoded, DecodeRefused, decode_bytes, garbage_ratio, guess_language, mojibake_kind
+from akhbar.sources.encoding import SAMPLE_CHARS, Decoded, DecodeRefused, decode_bytes, guess_language, mojibake_kind, not_text
 from akhbar.sources.formats import (
     Record,
     detect_format,
@@ -359,7 +359,9 @@ def _parse_jsonl_lines(state: _State, lines: Iterable[str | None]) -> Iterator[R
 
     for lineno, line in enumerate(lines, start=1):
         if line is None:
-            yield Record(lineno, None, "jsonl", reject=("too_large", f"line {lineno} is over the document limit"))
+            yield Record(lineno, None, "jsonl", reject=(
+                "too_large", f"line {lineno} is over {_jsonl_line_limit(state.max_document_chars):,} code "
+                f"points (twice max_document_chars={state.max_document_chars:,}, plus 1 MiB); not read"))
             continue
         if not line.strip():
             continue
@@ -383,8 +385,9 @@ def _emit(state: _State, unit: _Unit, encoding: str, records: Iterable[Record], 
         if len(text) > state.max_document_chars:
             yield _reject(path, "too_large", f"{len(text):,} code points is over max_document_chars={state.max_document_chars:,}")
             continue
-        if not checked and garbage_ratio(text) > 0.01 and not _SURROGATE.search(text):
-            yield _reject(path, "binary", "control, unassigned or private-use code points make up over 1% of the text")
+        why = None if checked or _SURROGATE.search(text) else not_text(text)
+        if why is not None:
+            yield _reject(path, "binary", why)
             continue
         kind = None if checked else mojibake_kind(text)
         if kind is not None:
@@ -556,6 +559,10 @@ def _stream_trec(text: io.TextIOWrapper, max_chars: int) -> Iterator[Record]:
         yield parse_trec_doc(buf[start.end() :], n)
 
 
+def _jsonl_line_limit(max_document_chars: int) -> int:
+    return 2 * max_document_chars + _CHUNK_BYTES
+
+
 def _read_streamed(state: _State, unit: _Unit, fmt: str, decoded: Decoded, head: bytes,
                    rest: BinaryIO) -> Iterator[_Item]:
     """A record-format input (TREC, JSON Lines, CSV, TSV) read as a stream: encoding and format come
@@ -565,8 +572,10 @@ def _read_streamed(state: _State, unit: _Unit, fmt: str, decoded: Decoded, head:
     if fmt == "trec":
         records: Iterator[Record] = _stream_trec(text, limit)
     elif fmt == "jsonl":
-        # JSON escapes (\\uXXXX) may make a line up to 6 times its text: allow for it
-        records = _parse_jsonl_lines(state, _bounded_lines(text, 6 * limit + 1024))
+        # a line may hold more than its text (other fields, escapes): allow twice the document limit
+        # plus 1 MiB. A line over that is refused unread (ASCII-escaped JSON, 6 characters per Arabic
+        # letter, then tops out near a third of max_document_chars: news articles are far below it)
+        records = _parse_jsonl_lines(state, _bounded_lines(text, _jsonl_line_limit(limit)))
     else:
         if csv.field_size_limit() < limit:
             csv.field_size_limit(limit)
