@@ -213,3 +213,26 @@ def test_batches_respect_size_and_carry_rejects(tmp_path):
 def test_plain_parser_crlf_title():
     r = parse_plain("عنوان\r\n\r\nنص")
     assert r.title == "عنوان" and r.text == "عنوان\r\n\r\nنص"
+
+
+def test_zip_manifests_per_folder_and_nested_archives(tmp_path):
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w") as zf:
+        zf.writestr("deep.txt", f"عميق\n\n{BODY_1} في الداخل")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("x/a.txt", f"أ\n\n{BODY_1}")
+        zf.writestr("x/MANIFEST.csv", "file,source,published_date,url\na.txt,from-x,2011-01-01,\n")
+        zf.writestr("y/a.txt", f"ب\n\n{BODY_2}")
+        zf.writestr("y/MANIFEST.csv", "file,source,published_date,url\na.txt,from-y,2012-02-02,\n")
+        zf.writestr("inner.zip", inner.getvalue())
+    (tmp_path / "c.zip").write_bytes(buf.getvalue())
+    docs, rej = read_all([tmp_path / "c.zip"])
+    assert rej.height == 0
+    got = {p.removeprefix(str(tmp_path)): (s, d) for p, s, d in docs.select(
+        "source_path", "source", "published_date").iter_rows()}
+    assert got == {
+        "/c.zip!inner.zip!deep.txt": (None, None),
+        "/c.zip!x/a.txt": ("from-x", date(2011, 1, 1)),
+        "/c.zip!y/a.txt": ("from-y", date(2012, 2, 2)),
+    }

@@ -21,7 +21,6 @@ encoding is chosen. ``doc_id`` is the SHA-256 (hex) of ``raw_text`` encoded as U
 
 from __future__ import annotations
 
-import codecs
 import csv
 import glob
 import gzip
@@ -58,7 +57,7 @@ from akhbar.sources.formats import (
 )
 from akhbar.sources.formats import _DOC_END as _DOC_CLOSE
 from akhbar.sources.formats import _DOC_SPLIT as _DOC_OPEN
-from akhbar.sources.metadata import MANIFEST_NAMES, ManifestRow, parse_published, read_manifest
+from akhbar.sources.metadata import MANIFEST_NAMES, ManifestRow, parse_manifest, parse_published, read_manifest
 
 __all__ = [
     "DEFAULT_MAX_DOCUMENT_CHARS",
@@ -625,16 +624,13 @@ def _read_zip(state: _State, unit: _Unit, head: bytes, stream: BinaryIO) -> Iter
         return
     with zf:
         infos = [i for i in zf.infolist() if not i.is_dir()]
-        manifest: dict[str, ManifestRow] = {}
+        # a MANIFEST.csv inside the archive describes the members of its own folder
+        manifests: dict[str, dict[str, ManifestRow]] = {}
         for info in infos:
-            if info.filename.rsplit("/", 1)[-1] == "MANIFEST.csv":
+            folder, _, base = info.filename.rpartition("/")
+            if base == "MANIFEST.csv" and info.file_size <= state.max_file_bytes:
                 with zf.open(info) as mf:
-                    import tempfile
-
-                    with tempfile.NamedTemporaryFile(suffix=".csv") as tmp:
-                        tmp.write(mf.read(state.max_file_bytes))
-                        tmp.flush()
-                        manifest = read_manifest(Path(tmp.name))
+                    manifests[folder] = parse_manifest(mf.read())
         for info in sorted(infos, key=lambda i: i.filename):
             parts = tuple(info.filename.split("/"))
             if _is_skipped(parts):
@@ -643,8 +639,9 @@ def _read_zip(state: _State, unit: _Unit, head: bytes, stream: BinaryIO) -> Iter
             if info.flag_bits & 0x1:
                 yield _reject(display, "unsupported", "encrypted zip member")
                 continue
+            folder = info.filename.rpartition("/")[0]
             member = _Unit(display, parts[-1], lambda info=info: zf.open(info), info.file_size,
-                           manifest.get(parts[-1]))
+                           manifests.get(folder, {}).get(parts[-1]))
             yield from _read_unit(state, member)
 
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import csv
 import email.utils
+import io
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-__all__ = ["ManifestRow", "parse_published", "read_manifest", "MANIFEST_NAMES"]
+__all__ = ["ManifestRow", "parse_manifest", "parse_published", "read_manifest", "MANIFEST_NAMES"]
 
 #: File names in a corpus folder that describe the corpus and are not articles.
 MANIFEST_NAMES = frozenset({"MANIFEST.csv", "MANIFEST_EXTRA.csv", "SOURCE.md"})
@@ -112,26 +113,38 @@ class ManifestRow:
 
 def read_manifest(path: Path) -> dict[str, ManifestRow]:
     """Read a ``MANIFEST.csv`` (columns ``file, source, original_path, published_date, url``; extra or
-    missing columns tolerated) into ``{file name: ManifestRow}``. Empty cells become None.
+    missing columns tolerated; UTF-8 with or without BOM) into ``{file name: ManifestRow}``. Empty cells
+    become None.
 
     Returns an empty dict when the file cannot be read or has no ``file`` column (a manifest is a help,
     never a reason to stop a run).
     """
     try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
-            if reader.fieldnames is None or "file" not in reader.fieldnames:
-                return {}
-            out: dict[str, ManifestRow] = {}
-            for row in reader:
-                name = (row.get("file") or "").strip()
-                if not name:
-                    continue
-                out[name] = ManifestRow(
-                    source=(row.get("source") or "").strip() or None,
-                    url=(row.get("url") or "").strip() or None,
-                    published=(row.get("published_date") or "").strip() or None,
-                )
-            return out
-    except (OSError, UnicodeDecodeError, csv.Error):
+        return parse_manifest(path.read_bytes())
+    except OSError:
+        return {}
+
+
+def parse_manifest(data: bytes) -> dict[str, ManifestRow]:
+    """:func:`read_manifest` on the bytes of a manifest (e.g. a ``MANIFEST.csv`` inside a zip archive).
+
+    >>> parse_manifest(b"file,source,published_date,url\\na.txt,paper,2019-01-02,\\n")["a.txt"].source
+    'paper'
+    """
+    try:
+        reader = csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+        if reader.fieldnames is None or "file" not in reader.fieldnames:
+            return {}
+        out: dict[str, ManifestRow] = {}
+        for row in reader:
+            name = (row.get("file") or "").strip()
+            if not name:
+                continue
+            out[name] = ManifestRow(
+                source=(row.get("source") or "").strip() or None,
+                url=(row.get("url") or "").strip() or None,
+                published=(row.get("published_date") or "").strip() or None,
+            )
+        return out
+    except (UnicodeDecodeError, csv.Error):
         return {}
