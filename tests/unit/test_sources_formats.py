@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
 import sys
 import zipfile
 from datetime import date
@@ -175,9 +176,17 @@ def test_folders_globs_order_and_skips(tmp_path):
     assert rej.height == 0
     docs, _ = read_all([str(tmp_path / "**" / "*.txt")])
     assert [p.removeprefix(str(tmp_path)) for p in docs["source_path"]] == ["/a.txt", "/b/z.txt"]
-    # the same file given twice is read twice: the second time it is a duplicate
-    docs, rej = read_all([tmp_path / "a.txt", tmp_path / "a.txt"])
-    assert docs.height == 1 and rej["reason"].to_list() == ["duplicate"]
+    # the same file named twice is read once (so a rejected row is never repeated in one run) ...
+    docs, rej = read_all([tmp_path / "a.txt", tmp_path, str(tmp_path / "*.txt")])
+    assert docs.height == 2 and rej.height == 0
+    (tmp_path / "empty.txt").write_bytes(b"")
+    _, rej = read_all([tmp_path / "empty.txt", tmp_path])
+    assert rej["source_path"].to_list() == [str(tmp_path / "empty.txt")]
+    # ... but another name for it (a symbolic link) is read, and recorded as a duplicate
+    os.symlink(tmp_path / "a.txt", tmp_path / "link.txt")
+    docs, rej = read_all([tmp_path / "a.txt", tmp_path / "link.txt"])
+    assert docs.height == 1 and rej.select("source_path", "reason").rows() == [
+        (str(tmp_path / "link.txt"), "duplicate")]
 
 
 @pytest.mark.parametrize("name", ["with space.txt", "quote's \"x\".txt", "semi;colon.txt", "خبر عربي.txt",

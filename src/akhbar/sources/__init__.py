@@ -186,7 +186,7 @@ def _expand(paths: Sequence[str | Path]) -> list[Path | None]:
         p = Path(s)
         if p.is_dir():
             out.extend(_walk(p))
-        elif p.exists():
+        elif p.exists() or p.is_symlink():  # a dangling link is reported as unreadable
             out.append(p)
         elif _GLOB_CHARS & set(s):
             matches = sorted(glob.glob(s, recursive=True))
@@ -200,7 +200,16 @@ def _expand(paths: Sequence[str | Path]) -> list[Path | None]:
                     out.append(mp)
         else:
             raise IngestError(f"no such file or folder: {s!r}; check the path (use '-' for standard input)")
-    return out
+    # an input named twice (a file and its folder, overlapping globs, "-" twice) is read once; another
+    # name for the same file (a symbolic link, a hard link) is read, and its documents are duplicates
+    seen: set[str | None] = set()
+    unique: list[Path | None] = []
+    for f in out:
+        key = None if f is None else os.path.abspath(f)
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    return unique
 
 
 # --------------------------------------------------------------------------------------------- the driver
@@ -667,8 +676,9 @@ def iter_source_batches(
 
     Args:
         paths: files, folders (read recursively in sorted order, skipping hidden entries and
-            ``MANIFEST.csv``, ``MANIFEST_EXTRA.csv``, ``SOURCE.md``), glob patterns, and ``"-"`` for
-            standard input. ``.gz`` and ``.zip`` inputs are opened and their contents read.
+            ``MANIFEST.csv``, ``MANIFEST_EXTRA.csv``, ``SOURCE.md``; symbolic links to folders are not
+            followed), glob patterns (``**`` recursive), and ``"-"`` for standard input. An input named
+            twice is read once. ``.gz`` and ``.zip`` inputs are opened and their contents read.
         batch_size_docs: documents per batch (each batch has at most this many document rows).
         published: publication date for documents that give none themselves and have no manifest row
             (``published_date_source = "cli"``).
