@@ -78,6 +78,7 @@ _HADHA = {_k("هذا"), _k("هذه")}
 _YEAR_WORDS = {_k(w) for w in ("عام", "العام", "سنة", "السنة", "عامي", "لعام")}
 _ERA_G = {_k(w) for w in ("م", "ميلادي", "ميلادية", "للميلاد", "ميلاديا")}
 _ERA_H = {_k(w) for w in ("ه", "هـ", "هجري", "هجرية", "للهجرة", "هجريا")}
+_HIJRI_ERA_WORDS = {_k(w) for w in ("الهجري", "للهجرة", "الهجرية", "هجري")}
 _DAY_ANCHOR_NOUN = {_k(w) for w in ("الدقيقة",)}
 _FIRST_F = _k("الأولى")
 _CENTURY = _k("القرن")
@@ -108,24 +109,35 @@ _YOUM_BLOCK_NEXT = {_k(w) for w in (
     "الثامن", "التاسع", "العاشر", "التالي", "السابق", "الأخير", "الذي", "المفتوح", "الموعود", "الواحد",
     "نفسه", "ذاته", "التالى", "الأخيرة",
 )}
-_YOUM_BLOCK_PREV = {_k(w) for w in ("صحيفة", "جريدة", "موقع", "قناة", "برنامج", "مجلة", "صحيفه")}
+_YOUM_BLOCK_PREV = {_k(w) for w in ("صحيفة", "جريدة", "موقع", "قناة", "برنامج", "مجلة", "صحيفه", "عين")}
+#: Heads after which العام is the adjective "general" (المدير العام السابق), not "the year".
+_GENERAL_HEADS = {_k(w) for w in (
+    "المدير", "الأمين", "النائب", "المدعي", "الرأي", "القطاع", "المراقب", "المفتش", "المنسق", "المستشار",
+    "الوكيل", "القائد", "المؤتمر", "الإضراب", "العفو", "الاتحاد", "المرشد", "الأمن", "النظام", "الصالح",
+    "الشأن", "المال", "الإنفاق", "الدين", "الطابع", "المشهد", "المزاج", "السياق", "الإطار", "التوجه", "الحق",
+    "الشارع", "الموقف", "الاتجاه", "الجو", "المجال", "المستوى", "الطلب", "التعليم", "المدعى", "المحامي",
+    "الأمانة", "المديرية", "الإدارة", "النيابة", "الهيئة", "القيادة", "الرئاسة", "الوضع", "الشعور", "المعدل",
+    "الانطباع", "الاستخدام", "الاستهلاك", "المنظر", "الذوق", "الأداء", "التقييم", "الترتيب", "الهدف",
+)}
 #: Prepositions and heads that let a bare month name or a bare year stand as a date.
 _TRIGGERS = {_k(w) for w in (
     "في", "خلال", "منذ", "حتى", "قبل", "بعد", "شهر", "مطلع", "بداية", "نهاية", "أواخر", "أوائل", "منتصف",
     "أواسط", "مستهل", "طوال", "طيلة", "حلول", "بحلول", "موعد", "غضون", "ابتداء", "اعتبارا", "أواخر",
-    "بدءا", "لغاية", "إلى", "الى",
+    "بدءا", "لغاية", "إلى", "الى", "وفي", "ففي",
 )}
 _YEAR_TRIGGERS = _TRIGGERS | _YEAR_WORDS
 _RANGE_JOINERS = {"و", "-", _k("إلى"), _k("حتى"), "/", "–"}
+_PAST_WORDS = {_k(w) for w in ("كان", "كانت", "كانوا", "منذ", "سبق", "وقعت", "وقع", "جرت", "شهدت", "شهد")}
 _SENT_END = {".", "!", "?", "؟", "؛", ":", "\n"}
 _FUTURE_WORDS = {_k(w) for w in (
     "سوف", "المقرر", "المنتظر", "المتوقع", "يعتزم", "تعتزم", "يرتقب", "المرتقب", "المزمع", "لن", "سيتم",
     "يتوقع", "ينتظر", "مقرر", "مقررا", "غدا",
 )}
+#: Bare words that start like a future verb (س + ي/ت/ن) but are nouns (سيارة، سياسة، سنوات، ستة ...).
 _S_NOUN_PREFIXES = tuple(_k(w) for w in (
-    "سيا", "سيطر", "سنو", "سنت", "سنه", "سنين", "ستين", "ستون", "ستار", "سيد", "سيار", "سينا", "سيول", "سيف",
-    "سيس", "سنغ", "سنا", "سنب", "سنة", "ستوكهولم", "ستراس", "سيئ", "سيب", "سيرة", "سير", "سيل", "سيم", "سيو",
-    "ساع", "سام", "سال", "سان", "ساح", "سابق", "ساب", "ساد", "سار", "ساق", "ساك", "ساه",
+    "سيا", "سيطر", "سيد", "سينا", "سينم", "سيول", "سيف", "سيرة", "سنو", "سنة", "سنين", "ستين", "ستون",
+    "ستار", "ستوديو", "سنغ", "سنت", "سيار", "سيئ", "ستراتيج", "سيناريو", "سيبر", "سيمف", "سيليكون", "سيراليون",
+    "سيشل", "سيول", "سنب", "سنا", "سيام", "سيس", "سيك", "ستوكهولم", "سيدن", "سيريلانكا", "سيتي",
 ))
 #: Month names that are also common words or names: alone they need more evidence (see ``r_date``).
 _AMBIGUOUS_MONTHS = {_k(w) for w in ("مارس", "آب", "ماي", "تموز", "أيار")}
@@ -381,13 +393,25 @@ class _Doc:
             w = self.W[k]
             if w in _SENT_END or (k + 1 < self.n and "\n" in self.text[self.E[k]:self.S[k + 1]]):
                 break
-            if w in _FUTURE_WORDS or self.B[k] in _FUTURE_WORDS:
+            if w in _FUTURE_WORDS or self.B[k] in _FUTURE_WORDS or (w[:1] in ("و", "ف") and w[1:] in _FUTURE_WORDS):
                 return True
             v = w[1:] if w[:1] in ("و", "ف") and len(w) > 5 else w
-            if (len(v) >= 5 and v[0] == "س" and v[1] in "يتنا" and not v.startswith(_S_NOUN_PREFIXES)
+            if (len(v) >= 5 and v[0] == "س" and v[1] in "يتن" and not v.startswith(_S_NOUN_PREFIXES)
                     and v not in L.UNITS):
                 return True
         return False
+
+    def lean(self, i: int) -> int | None:
+        """+1 when the clause before token i points forward, -1 when it points back (كان، منذ), else None."""
+        if self.future_context(i):
+            return 1
+        for k in range(i - 1, max(-1, i - 7), -1):
+            w = self.W[k]
+            if w in _SENT_END:
+                break
+            if self.B[k] in _PAST_WORDS:
+                return -1
+        return None
 
     # ---- anchors: a day named by a weekday, a relative word or a date ------------------------------------
     def anchor_at(self, k: int) -> tuple[date | None, str, int, bool, str] | None:
@@ -443,6 +467,8 @@ class _Doc:
         if day is None:
             return None
         d, k2 = day
+        if self.b(k2) == _SHAHR and _is_digits(self.W[k]):
+            k2 += 1  # 22 شهر أيلول
         gm = self.month_at(k2, _MONTHS)
         if gm is not None:
             m, k3 = gm
@@ -470,7 +496,7 @@ class _Doc:
                 return None
             if self.ref is None:
                 return Match(i, k4, "DATE", f"XXXX-{m:02d}-{d:02d}", "day", "day_month", mod)
-            dd2 = R.resolve_month_day(self.ref, m, d, cue)
+            dd2 = R.resolve_month_day(self.ref, m, d, cue, self.lean(i) if cue is None else None)
             if dd2 is None:
                 return None
             return Match(i, k4, "DATE", T.day_value(dd2), "day", "day_month", mod, anchored=True)
@@ -566,7 +592,7 @@ class _Doc:
             k3 = k2 + 1 if cue is not None else k2
             if self.ref is None:
                 return Match(i, k3, "DATE", f"XXXX-{m:02d}", "month", "month", mod)
-            y = R.resolve_month(self.ref, m, cue)
+            y = R.resolve_month(self.ref, m, cue, self.lean(i) if cue is None else None)
             return Match(i, k3, "DATE", T.month_value(y, m), "month", "month", mod, anchored=True)
         hm = self.month_at(k, _HMONTHS)
         if hm is not None:
@@ -599,10 +625,14 @@ class _Doc:
     def r_numeric(self, i: int) -> Match | None:
         """Numeric dates, day first: 12/01/2020, ١٠/٠١/٢٠٢٠, 3 /3 /1436هـ, 2020-01-09 (year first)."""
         w = self.W[i]
-        if not _is_digits(w) or i + 4 >= self.n:
+        if not _is_digits(w) or i + 3 >= self.n:
             return None
         sep = self.W[i + 1]
-        if sep not in ("/", "-", ".") or self.W[i + 3] != sep:
+        if sep not in ("/", "-", "."):
+            return None
+        if self.w(i + 3) != sep or i + 4 >= self.n:
+            return self._numeric_month(i)
+        if self.W[i + 3] != sep:
             return None
         a, b, c = w, self.W[i + 2], self.W[i + 4]
         if not (_is_digits(b) and _is_digits(c)):
@@ -636,6 +666,22 @@ class _Doc:
         if not 1800 <= y <= 2199:
             return None
         return Match(i, j, "DATE", T.day_value(dd), "day", "numeric")
+
+    def _numeric_month(self, i: int) -> Match | None:
+        """Month/year in digits with a Hijri marker (``3 / 1436 هـ``) -> that Hijri month."""
+        a, b = self.W[i], self.w(i + 2)
+        if len(a) > 2 or not (_is_digits(b) and len(b) == 4) or self.w(i - 1) in ("/", "-", "."):
+            return None
+        if self.w(i + 3) not in _ERA_H:
+            return None
+        m, hy = int(a), int(b)
+        if not 1 <= m <= 12:
+            return None
+        iv = R.hijri_month_interval(hy, m)
+        if iv is None:
+            return None
+        return Match(i, i + 4, "DATE", T.month_value(iv[0].year, iv[0].month), "month", "numeric_hijri_month",
+                     None, "hijri", f"{hy:04d}-{m:02d}", iv)
 
     def r_year(self, i: int) -> Match | None:
         """[mod] (عام|العام|سنة) YEAR [era]; a bare YEAR after a trigger or with an era marker; decades."""
@@ -677,13 +723,15 @@ class _Doc:
             if d is None or k != i:
                 return None
         j = k + 1
+        if self.w(j) == _MIN and self.b(j + 1).startswith(("عمر", "العمر")):
+            return None  # في الستينيات من عمرهما: an age
         century = 19
         cj = j + 1 if self.w(j) == _MIN else j
         c = self._century_num(cj)
         if c is not None:
             century, j = c[0], c[1]
-        elif self.b(j) in ("الماضي",) and False:
-            pass
+        elif self.b(cj) == _CENTURY and self.cue_at(cj + 1) is not None:
+            j = cj + 2  # القرن الماضي with no reference date: the 1900s are the default anyway
         return Match(i, j, "DATE", f"{century:02d}{d}", "decade", "decade", mod)
 
     def _century_num(self, k: int) -> tuple[int, int] | None:
@@ -718,6 +766,8 @@ class _Doc:
         c = self._century_num(k)
         if c is None:
             return None
+        if self.b(c[1]) in _HIJRI_ERA_WORDS:
+            return None  # القرن التاسع الهجري: a Hijri century, not written as a Gregorian value
         anch = self.cue_at(k + 1) is not None
         return Match(i, c[1], "DATE", f"{c[0]:02d}", "century", "century", mod, anchored=anch)
 
@@ -780,6 +830,8 @@ class _Doc:
             base = xval if kind != "weekday" else xval
             return Match(i, j, "TIME", f"{base}T{code}", "partofday", "part_of_day")
         if self.B[i] == "الليله":
+            if i > 0 and self.B[i - 1] in ("تلك", "ذلك", "مثل", "نفس"):
+                return None  # تلك الليلة: anaphoric
             cue = self.cue_at(k)
             if cue is None:
                 nxt = self.b(k)
@@ -819,7 +871,9 @@ class _Doc:
                 return None
             hour = int(w)
             k += 1
-            if self.w(k) == ":" and _is_digits(self.w(k + 1)) and len(self.w(k + 1)) == 2:
+            sep = self.w(k)
+            if (sep == ":" or (saa and sep in (",", ".", "،"))) and _is_digits(self.w(k + 1)) and len(
+                    self.w(k + 1)) == 2 and self.S[k + 1] == self.E[k]:  # 14:30, الساعة 18,00
                 minute = int(self.w(k + 1))
                 k += 2
             elif not saa:
@@ -886,6 +940,8 @@ class _Doc:
         unit = L.PERIODS.get(self.b(k))
         if unit is None:
             return None
+        if k == i and i > 0 and self.B[i - 1] in _GENERAL_HEADS:
+            return None  # المدير العام السابق: "general", not "year"
         k += 1
         cue = self.cue_at(k)
         if cue is not None:
@@ -936,10 +992,12 @@ class _Doc:
         n, unit, j = q
         if n is None or unit not in ("D", "W", "M", "Y"):
             return None
-        if self.w(j) == _MIN or self.b(j) in ("علي", "من"):
-            return None
         if self.w(j) in ("تقريبا", "فقط"):
             j += 1
+        if self.w(j) == _MIN or self.b(j) in ("علي", "من") or (_is_digits(self.w(j)) and len(self.w(j)) == 4):
+            return None  # بعد أسبوع من الهجوم: relative to another event; منذ عام 1992: a year follows
+        if sign == 1 and not self.future_context(i):
+            return None  # بعد تسعة أعوام أمضاها: a span after some event, not a date after the reference
         ref = self.ref
         gran = {"D": "day", "W": "week", "M": "month", "Y": "year"}[unit]
         if ref is None:

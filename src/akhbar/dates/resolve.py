@@ -54,9 +54,11 @@ def _valid(y: int, m: int, d: int) -> date | None:
         return None
 
 
-def resolve_month_day(ref: date, month: int, day: int, cue: int | None) -> date | None:
+def resolve_month_day(ref: date, month: int, day: int, cue: int | None, lean: int | None = None) -> date | None:
     """Year of a day-and-month written without a year (``4 أبريل الماضي``), as a full date.
 
+    ``lean`` applies only without a cue: +1 (the clause points forward) takes the first occurrence on or
+    after ``ref``, -1 (it points back) the last on or before, None the nearest.
     Returns None when the day does not exist in any candidate year (``31 فبراير``).
 
     >>> resolve_month_day(date(2020, 1, 13), 4, 4, -1)
@@ -70,6 +72,10 @@ def resolve_month_day(ref: date, month: int, day: int, cue: int | None) -> date 
     if cue == 1:
         y = ref.year if (month, day) > (ref.month, ref.day) else ref.year + 1
         return _valid(y, month, day)
+    if lean == 1:
+        return _valid(ref.year if (month, day) >= (ref.month, ref.day) else ref.year + 1, month, day)
+    if lean == -1:
+        return _valid(ref.year if (month, day) <= (ref.month, ref.day) else ref.year - 1, month, day)
     best: date | None = None
     for y in (ref.year, ref.year - 1, ref.year + 1):
         d = _valid(y, month, day)
@@ -78,8 +84,10 @@ def resolve_month_day(ref: date, month: int, day: int, cue: int | None) -> date 
     return best
 
 
-def resolve_month(ref: date, month: int, cue: int | None) -> int:
+def resolve_month(ref: date, month: int, cue: int | None, lean: int | None = None) -> int:
     """Year of a month written without a year (``فبراير الماضي`` with ref 2020-01-13 -> 2019).
+
+    ``lean`` as in :func:`resolve_month_day` (the reference month itself counts for both directions).
 
     >>> resolve_month(date(2020, 1, 13), 10, -1)
     2019
@@ -90,6 +98,10 @@ def resolve_month(ref: date, month: int, cue: int | None) -> int:
         return ref.year if month < ref.month else ref.year - 1
     if cue == 1:
         return ref.year if month > ref.month else ref.year + 1
+    if lean == 1:
+        return ref.year if month >= ref.month else ref.year + 1
+    if lean == -1:
+        return ref.year if month <= ref.month else ref.year - 1
     best = ref.year
     best_gap = None
     for y in (ref.year, ref.year - 1, ref.year + 1):
