@@ -41,7 +41,15 @@ import polars as pl
 
 from akhbar.errors import IngestError
 from akhbar.schemas import DOCUMENTS, REJECTED_DOCUMENTS
-from akhbar.sources.encoding import SAMPLE_CHARS, Decoded, DecodeRefused, decode_bytes, guess_language, mojibake_kind, not_text
+from akhbar.sources.encoding import (
+    SAMPLE_CHARS,
+    Decoded,
+    DecodeRefused,
+    decode_bytes,
+    guess_language,
+    mojibake_kind,
+    not_text,
+)
 from akhbar.sources.formats import (
     Record,
     detect_format,
@@ -108,6 +116,7 @@ REJECTED_COLUMNS: tuple[str, ...] = tuple(c for c in REJECTED_DOCUMENTS.column_n
 REJECTED_SCHEMA: pl.Schema = pl.Schema({c: REJECTED_DOCUMENTS.polars_schema[c] for c in REJECTED_COLUMNS})
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_MAX_PENDING_REJECTS = 10_000
 _HEAD_BYTES = 1 << 16
 _CHUNK_BYTES = 1 << 20
 _STREAMED = ("trec", "jsonl", "csv", "tsv")
@@ -391,7 +400,8 @@ def _emit(state: _State, unit: _Unit, encoding: str, records: Iterable[Record], 
         text = rec.text
         assert text is not None
         if len(text) > state.max_document_chars:
-            yield _reject(path, "too_large", f"{len(text):,} code points is over max_document_chars={state.max_document_chars:,}")
+            yield _reject(path, "too_large",
+                          f"{len(text):,} code points is over max_document_chars={state.max_document_chars:,}")
             continue
         why = None if checked or _SURROGATE.search(text) else not_text(text)
         if why is not None:
@@ -658,8 +668,10 @@ def _read_zip(state: _State, unit: _Unit, head: bytes, stream: BinaryIO) -> Iter
 
 def _frames(docs: list[dict], rejects: list[dict]) -> SourceBatch:
     return SourceBatch(
-        documents=pl.DataFrame(docs, schema=DOCUMENT_SCHEMA, orient="row") if docs else pl.DataFrame(schema=DOCUMENT_SCHEMA),
-        rejected=pl.DataFrame(rejects, schema=REJECTED_SCHEMA, orient="row") if rejects else pl.DataFrame(schema=REJECTED_SCHEMA),
+        documents=pl.DataFrame(docs, schema=DOCUMENT_SCHEMA, orient="row") if docs
+        else pl.DataFrame(schema=DOCUMENT_SCHEMA),
+        rejected=pl.DataFrame(rejects, schema=REJECTED_SCHEMA, orient="row") if rejects
+        else pl.DataFrame(schema=REJECTED_SCHEMA),
     )
 
 
@@ -692,7 +704,9 @@ def iter_source_batches(
             "source": name or names}`` tried before :data:`formats.DEFAULT_FIELD_NAMES`.
 
     Yields:
-        :class:`SourceBatch` values; nothing when the inputs hold no document and no reject. A document
+        :class:`SourceBatch` values, each with at most ``batch_size_docs`` documents (a batch is also
+        yielded early when 10,000 rejected rows are pending); nothing when the inputs hold no document and
+        no reject. A document
         whose ``doc_id`` was already read in this call is not emitted again; it is rejected as
         ``duplicate`` with the first path and the ``doc_id`` in its detail.
 
@@ -711,6 +725,9 @@ def iter_source_batches(
         for path, row, rej in _read_unit(state, unit):
             if rej is not None:
                 rejects.append({"source_path": path, "reason": rej[0], "detail": rej[1]})
+                if len(rejects) >= max(batch_size_docs, _MAX_PENDING_REJECTS):  # bound memory
+                    yield _frames(docs, rejects)
+                    docs, rejects = [], []
             else:
                 docs.append(row)  # type: ignore[arg-type]
                 if len(docs) >= batch_size_docs:

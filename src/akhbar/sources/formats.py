@@ -98,7 +98,9 @@ def join_title_body(title: str | None, body: str) -> str:
 # ---------------------------------------------------------------------------------------------- detection
 
 _TREC_START = regex.compile(r"\A\s*(?:<\?xml[^>]*>\s*)?<DOC>", regex.IGNORECASE)
-_HTML_START = regex.compile(r"\A\s*(?:<!--.*?-->\s*)*(?:<!DOCTYPE\s+html|<html[\s>]|<head[\s>])", regex.IGNORECASE | regex.DOTALL)
+_HTML_START = regex.compile(
+    r"\A\s*(?:<!--.*?-->\s*)*(?:<!DOCTYPE\s+html|<html[\s>]|<head[\s>])", regex.IGNORECASE | regex.DOTALL
+)
 _HTML_ANY = regex.compile(r"<(?:html|head|body|article|meta)[\s>]", regex.IGNORECASE)
 
 
@@ -353,7 +355,8 @@ def parse_json_array(text: str, fields: Mapping[str, Sequence[str]]) -> Iterator
         yield parse_json_record(data, None, "json", fields)
         return
     if not isinstance(data, list):
-        yield Record(None, None, "json", reject=("malformed", f"top-level JSON {type(data).__name__}, expected array or object"))
+        yield Record(None, None, "json",
+                     reject=("malformed", f"top-level JSON {type(data).__name__}, expected array or object"))
         return
     if not data:
         yield Record(None, None, "json", reject=("empty", "an empty JSON array"))
@@ -415,7 +418,8 @@ def parse_html(text: str) -> Record:
             text, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True
         )
     except Exception as exc:  # trafilatura/lxml raise many types on broken markup
-        return Record(None, None, "html", reject=("malformed", f"HTML could not be parsed: {type(exc).__name__}: {exc}"))
+        return Record(None, None, "html",
+                      reject=("malformed", f"HTML could not be parsed: {type(exc).__name__}: {exc}"))
     if doc is None:
         return Record(None, None, "html", reject=("no_text_after_extraction", "trafilatura found no main text"))
     get = (lambda k: getattr(doc, k, None)) if not isinstance(doc, dict) else doc.get
