@@ -127,6 +127,15 @@ _TRIGGERS = {_k(w) for w in (
 )}
 _YEAR_TRIGGERS = _TRIGGERS | _YEAR_WORDS
 _RANGE_JOINERS = {"و", "-", _k("إلى"), _k("حتى"), "/", "–"}
+_DAY_RANGE_JOINERS = {"-", "–", "و", _k("إلى"), _k("حتى"), _k("الى")}
+_CLAUSE_END = {".", "!", "?", "؟", "؛", ":", "،", ",", "\"", "«", "»", "(", ")", "-", "–"}
+_PAST_AUX = {_k(w) for w in ("كان", "كانت", "كانوا", "قد", "لم", "ظل", "ظلت")}
+#: Words starting with ي that are not imperfect verbs (nouns, names) or are reporting/stative forms.
+_Y_NOUN_PREFIXES = tuple(_k(w) for w in (
+    "يوم", "يونيو", "يوليو", "يناير", "يونيه", "يوليه", "يمين", "يهود", "يد", "يذكر", "يشار", "يزال", "يلدير",
+    "يمن", "يونان", "يابان", "ياسر", "يوسف", "يحيى", "يعقوب", "يونس", "يزيد", "يافا", "يسار", "يورو", "يوتيوب",
+    "يونسكو", "يونيسيف", "يقول", "يقال", "يبدو", "يعتبر", "يعد", "ياسين", "يسري", "يوغ", "يوك", "يوه",
+))
 _PAST_WORDS = {_k(w) for w in ("كان", "كانت", "كانوا", "منذ", "سبق", "وقعت", "وقع", "جرت", "شهدت", "شهد")}
 _SENT_END = {".", "!", "?", "؟", "؛", ":", "\n"}
 _FUTURE_WORDS = {_k(w) for w in (
@@ -323,6 +332,10 @@ class _Doc:
             return None
         if u[1] == 2:
             return None
+        if u[1] == 1 and val <= 2:
+            return None  # "1 يوم", "2-1 يوم": Arabic counts 1 and 2 with the bare or dual noun
+        if _is_digits(self.W[k]) and k > 0 and self.W[k - 1] in ("-", ":", "/", "."):
+            return None  # the second half of a score or a ratio
         return val, u[0], k2 + 1
 
     def year_at(self, k: int) -> tuple[int, int, str | None] | None:
@@ -401,6 +414,23 @@ class _Doc:
                 return True
         return False
 
+    def imperfect_context(self, i: int) -> bool:
+        """Whether a third-person imperfect verb (يزور، ويلتقي، يبدأ) governs token i from its clause.
+
+        News states scheduled events in the present tense (يختار اللبنانيون الأحد ممثليهم). Looks back at
+        most six words, stopping at punctuation, a line break or a past marker (كان، كانت).
+        """
+        for k in range(i - 1, max(-1, i - 7), -1):
+            w = self.W[k]
+            if w in _CLAUSE_END or "\n" in self.text[self.E[k]:self.S[k + 1]]:
+                return False
+            if self.B[k] in _PAST_AUX:
+                return False
+            v = w[1:] if w[:1] in ("و", "ف") else w
+            if len(v) >= 4 and v[0] == "ي" and not v.startswith(_Y_NOUN_PREFIXES):
+                return True
+        return False
+
     def lean(self, i: int) -> int | None:
         """+1 when the clause before token i points forward, -1 when it points back (كان، منذ), else None."""
         if self.future_context(i):
@@ -440,7 +470,7 @@ class _Doc:
                 k2 += 1
             if self.ref is None:
                 return None, f"XXXX-WXX-{wd}", k2, False, "weekday"
-            d = R.resolve_weekday(self.ref, wd, cue, self.future_context(k))
+            d = R.resolve_weekday(self.ref, wd, cue, self.future_context(k) or self.imperfect_context(k))
             return d, "", k2, True, "weekday"
         dm = self._day_month(k)
         if dm is not None and dm.granularity == "day":
@@ -622,6 +652,36 @@ class _Doc:
                          "hijri", f"{hy:04d}-{m:02d}", iv, True)
         return None
 
+    def r_day_range(self, i: int) -> Match | None:
+        """The first day of a range that shares its month: ``من 10 إلى 15 يناير``, ``بين 3 و5 مارس`` -> 10/3."""
+        first = self.day_at(i)
+        if first is None:
+            return None
+        d1, k = first
+        if self.w(k) not in _DAY_RANGE_JOINERS:
+            return None
+        second = self._day_month(k + 1)
+        if second is None or second.granularity != "day":
+            return None
+        d2 = self.day_at(k + 1)
+        if d2 is None or not d1 < d2[0]:
+            return None
+        if second.calendar == "hijri" and second.hijri:
+            hy, hm, _ = (int(x) for x in second.hijri.split("-"))
+            g = R.hijri_to_gregorian(hy, hm, d1)
+            if g is None:
+                return None
+            return Match(i, k, "DATE", T.day_value(g), "day", "day_range_start", None, "hijri",
+                         f"{hy:04d}-{hm:02d}-{d1:02d}", (g, g), second.anchored)
+        y, m = second.value[:4], second.value[5:7]
+        if "X" in y:
+            return Match(i, k, "DATE", f"XXXX-{m}-{d1:02d}", "day", "day_range_start")
+        try:
+            dd = date(int(y), int(m), d1)
+        except ValueError:
+            return None
+        return Match(i, k, "DATE", T.day_value(dd), "day", "day_range_start", anchored=second.anchored)
+
     def r_numeric(self, i: int) -> Match | None:
         """Numeric dates, day first: 12/01/2020, ١٠/٠١/٢٠٢٠, 3 /3 /1436هـ, 2020-01-09 (year first)."""
         w = self.W[i]
@@ -787,7 +847,7 @@ class _Doc:
             k += 1
         if self.ref is None:
             return Match(i, k, "DATE", f"XXXX-WXX-{wd}", "day", "weekday")
-        d = R.resolve_weekday(self.ref, wd, cue, self.future_context(i))
+        d = R.resolve_weekday(self.ref, wd, cue, self.future_context(i) or self.imperfect_context(i))
         return Match(i, k, "DATE", T.day_value(d), "day", "weekday", anchored=True)
 
     def r_relday(self, i: int) -> Match | None:
@@ -1122,7 +1182,7 @@ class _Doc:
             best = ref.year
         return Match(i, k + 1, "DATE", f"{best:04d}-{s}", "season", "season", anchored=True)
 
-    RULES = ("r_numeric", "r_date", "r_year", "r_century", "r_weekday", "r_relday", "r_part", "r_first_minute",
+    RULES = ("r_numeric", "r_date", "r_day_range", "r_year", "r_century", "r_weekday", "r_relday", "r_part", "r_first_minute",
              "r_time", "r_relperiod", "r_ago", "r_duration", "r_set", "r_quarter", "r_season")
 
     def scan(self) -> list[Match]:

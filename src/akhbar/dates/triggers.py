@@ -104,6 +104,9 @@ def _automaton():  # -> ahocorasick.Automaton
     for w in trigger_words():
         for v in _raw_variants(w):
             a.add_word(v, len(v))
+            if " " in v:  # a doubled space (NBSP next to a space folds to two spaces)
+                v2 = v.replace(" ", "  ")
+                a.add_word(v2, len(v2))
     a.add_word("آب", 2)
     for lo in ("0", "\u0660", "\u06f0"):
         d = [chr(ord(lo) + i) for i in range(10)]
