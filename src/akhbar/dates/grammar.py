@@ -123,11 +123,13 @@ _GENERAL_HEADS = {_k(w) for w in (
 _TRIGGERS = {_k(w) for w in (
     "في", "خلال", "منذ", "حتى", "قبل", "بعد", "شهر", "مطلع", "بداية", "نهاية", "أواخر", "أوائل", "منتصف",
     "أواسط", "مستهل", "طوال", "طيلة", "حلول", "بحلول", "موعد", "غضون", "ابتداء", "اعتبارا", "أواخر",
-    "بدءا", "لغاية", "إلى", "الى", "وفي", "ففي",
+    "بدءا", "لغاية", "إلى", "الى", "وفي", "ففي", "بين",
 )}
 _YEAR_TRIGGERS = _TRIGGERS | _YEAR_WORDS
 _RANGE_JOINERS = {"و", "-", _k("إلى"), _k("حتى"), "/", "–"}
 _DAY_RANGE_JOINERS = {"-", "–", "و", _k("إلى"), _k("حتى"), _k("الى")}
+_RAMADAN_PREPS = {_k(w) for w in ("في", "خلال", "منذ", "طوال", "طيلة", "حلول", "بحلول", "وفي", "قبيل", "ليالي",
+                                 "أيام", "نهار", "صيام", "شهر")}
 _CLAUSE_END = {".", "!", "?", "؟", "؛", ":", "،", ",", "\"", "«", "»", "(", ")", "-", "–"}
 _PAST_AUX = {_k(w) for w in ("كان", "كانت", "كانوا", "قد", "لم", "ظل", "ظلت")}
 #: Words starting with ي that are not imperfect verbs (nouns, names) or are reporting/stative forms.
@@ -368,7 +370,16 @@ class _Doc:
             h2 = self.lex(k2 + 1, table)
             if h2 is not None and self.w(h2[1]) == ")":
                 k2 = h2[1] + 1
+        else:
+            h2 = self.lex(k2, table)  # Reuters style, no slash: في يوليو تموز
+            if h2 is not None and h2[0] == m:
+                k2 = h2[1]
         return int(m), k2  # type: ignore[arg-type]
+
+    def _month_words(self, k: int) -> tuple[str, ...]:
+        """The words of the single month name at k (one or two tokens)."""
+        hit = self.lex(k, _MONTHS)
+        return tuple(self.W[k:hit[1]]) if hit else ()
 
     def day_at(self, k: int) -> tuple[int, int] | None:
         """Day of month at k: 1-31 in digits, or an ordinal word (السابع، الحادي عشر، الحادي والعشرين)."""
@@ -497,8 +508,8 @@ class _Doc:
         if day is None:
             return None
         d, k2 = day
-        if self.b(k2) == _SHAHR and _is_digits(self.W[k]):
-            k2 += 1  # 22 شهر أيلول
+        if self.b(k2) == _SHAHR:
+            k2 += 1  # 22 شهر أيلول، الرابع من شهر رمضان
         gm = self.month_at(k2, _MONTHS)
         if gm is not None:
             m, k3 = gm
@@ -546,7 +557,8 @@ class _Doc:
             cue = self.cue_at(k3)
             k4 = k3 + 1 if cue is not None else k3
             if self.ref is None:
-                return None
+                return Match(i, k4, "DATE", "XXXX-XX-XX", "day", "hijri_day_month", mod, "hijri",
+                             f"XXXX-{m:02d}-{d:02d}")
             hy2 = R.resolve_hijri_month(self.ref, m, cue)
             if hy2 is None:
                 return None
@@ -609,6 +621,10 @@ class _Doc:
                     return Match(i, ry[1], "DATE", T.month_value(ry[0], m), "month", "month_rel_year", mod,
                                  anchored=ry[2])
             cue = self.cue_at(k2)
+            if cue is None and not trig and k2 - k > len(self._month_words(k)):
+                trig = True  # a pair (حزيران/يونيو، مايو أيار) is a month, whatever precedes it
+            if cue is None and not trig and i > 0 and self.W[i][:1] == "و" and self.B[i - 1] in _MONTHS:
+                trig = True  # بين أبريل ويونيو
             if cue is None and not trig:
                 return None
             if cue is None and not (mod or has_shahr) and self.B[k] in _AMBIGUOUS_MONTHS:
@@ -636,14 +652,15 @@ class _Doc:
                              "hijri_month_year", mod, "hijri", f"{yr[0]:04d}-{m:02d}", iv)
             cue = self.cue_at(k2)
             word = self.B[k]
-            if not (has_shahr or cue is not None or (trig and word not in L.HIJRI_AMBIGUOUS)
-                    or (mod is not None and word not in L.HIJRI_AMBIGUOUS)):
+            if not (has_shahr or cue is not None or trig):
                 return None
-            if word in L.HIJRI_AMBIGUOUS and not (has_shahr or (cue is not None and word == "رمضان")):
-                return None
+            if word in L.HIJRI_AMBIGUOUS and not (
+                    has_shahr or (word == "رمضان" and (cue is not None or mod is not None or (
+                        i > 0 and self.B[i - 1] in _RAMADAN_PREPS)))):
+                return None  # رمضان، رجب، شعبان are also personal names; صفر is "zero"
             k3 = k2 + 1 if cue is not None else k2
             if self.ref is None:
-                return None
+                return Match(i, k3, "DATE", "XXXX-XX", "month", "hijri_month", mod, "hijri", f"XXXX-{m:02d}")
             hy = R.resolve_hijri_month(self.ref, m, cue)
             iv = R.hijri_month_interval(hy, m) if hy is not None else None
             if iv is None:
@@ -667,6 +684,9 @@ class _Doc:
         if d2 is None or not d1 < d2[0]:
             return None
         if second.calendar == "hijri" and second.hijri:
+            if "X" in second.hijri:
+                return Match(i, k, "DATE", "XXXX-XX-XX", "day", "day_range_start", None, "hijri",
+                             f"{second.hijri[:7]}-{d1:02d}")
             hy, hm, _ = (int(x) for x in second.hijri.split("-"))
             g = R.hijri_to_gregorian(hy, hm, d1)
             if g is None:
