@@ -666,13 +666,12 @@ def _read_zip(state: _State, unit: _Unit, head: bytes, stream: BinaryIO) -> Iter
 
 # ---------------------------------------------------------------------------------------------- public API
 
+def _frame(rows: list[dict], schema: pl.Schema) -> pl.DataFrame:
+    return pl.DataFrame({name: [r[name] for r in rows] for name in schema}, schema=schema)
+
+
 def _frames(docs: list[dict], rejects: list[dict]) -> SourceBatch:
-    return SourceBatch(
-        documents=pl.DataFrame(docs, schema=DOCUMENT_SCHEMA, orient="row") if docs
-        else pl.DataFrame(schema=DOCUMENT_SCHEMA),
-        rejected=pl.DataFrame(rejects, schema=REJECTED_SCHEMA, orient="row") if rejects
-        else pl.DataFrame(schema=REJECTED_SCHEMA),
-    )
+    return SourceBatch(documents=_frame(docs, DOCUMENT_SCHEMA), rejected=_frame(rejects, REJECTED_SCHEMA))
 
 
 def iter_source_batches(

@@ -293,8 +293,8 @@ def parse_trec(text: str) -> Iterator[Record]:
 
 # -------------------------------------------------------------------------------------------- JSON / CSV
 
-def _pick(obj: Mapping[str, object], names: Sequence[str]) -> object | None:
-    lowered = {str(k).lower(): v for k, v in obj.items()}
+def _pick(obj: Mapping[str, object], lowered: Mapping[str, object], names: Sequence[str]) -> object | None:
+    """The first non-empty value among ``names`` (exact key first, then case-insensitively)."""
     for n in names:
         v = obj.get(n) if n in obj else lowered.get(n.lower())
         if v is not None and v != "":
@@ -321,14 +321,15 @@ def parse_json_record(obj: object, ordinal: int | None, fmt: str, fields: Mappin
     """
     if not isinstance(obj, Mapping):
         return Record(ordinal, None, fmt, reject=("malformed", f"record is a JSON {type(obj).__name__}, not an object"))
-    body = _pick(obj, fields["text"])
-    title = _as_str(_pick(obj, fields["title"]))
+    lowered = {str(k).lower(): v for k, v in obj.items()}
+    body = _pick(obj, lowered, fields["text"])
+    title = _as_str(_pick(obj, lowered, fields["title"]))
     rec = Record(
         ordinal, None, fmt,
         title=title.strip() or None if title is not None else None,
-        url=(_as_str(_pick(obj, fields["url"])) or "").strip() or None,
-        source=(_as_str(_pick(obj, fields["source"])) or "").strip() or None,
-        published=_as_str(_pick(obj, fields["published"])),
+        url=(_as_str(_pick(obj, lowered, fields["url"])) or "").strip() or None,
+        source=(_as_str(_pick(obj, lowered, fields["source"])) or "").strip() or None,
+        published=_as_str(_pick(obj, lowered, fields["published"])),
     )
     if body is None:
         rec.reject = ("no_text_after_extraction", f"no non-empty text field (tried {', '.join(fields['text'])})")
