@@ -130,3 +130,32 @@ def test_scale_corpus_loses_nothing():
         n_docs += b.documents.height
         n_rej += b.rejected.height
     assert (n_docs, n_rej) == (30_033 + 27_862, 0)  # counts from scale/SOURCE.md
+
+
+def test_unlistable_folder_and_unopenable_file_are_reported(tmp_path, monkeypatch):
+    import akhbar.sources as sources
+
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "good_utf8.txt").write_bytes(GOOD["good_utf8.txt"])
+    (tmp_path / "locked.txt").write_bytes(GOOD["good_cp1256.txt"])
+    real_walk, real_open = os.walk, Path.open
+
+    def walk(top, onerror=None, followlinks=False):  # as if sub/ had mode 000 (tests run as root)
+        for root, dirs, names in real_walk(top, onerror=onerror, followlinks=followlinks):
+            if Path(root).name == "sub":
+                onerror(PermissionError(13, "Permission denied", root))
+                continue
+            yield root, dirs, names
+
+    def open_(self, *args, **kwargs):
+        if self.name == "locked.txt":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(sources.os, "walk", walk)
+    monkeypatch.setattr(Path, "open", open_)
+    docs, rej = read_all([tmp_path])
+    assert docs["source_path"].to_list() == [str(tmp_path / "good_utf8.txt")]
+    assert rej.select("source_path", "reason").rows() == [
+        (str(tmp_path / "locked.txt"), "unreadable"), (str(tmp_path / "sub"), "unreadable")]
+    assert "Permission denied" in rej["detail"][0] and "cannot list folder" in rej["detail"][1]

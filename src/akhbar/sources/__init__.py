@@ -167,12 +167,25 @@ def _is_skipped(rel_parts: Sequence[str]) -> bool:
     return any(p.startswith(".") for p in rel_parts) or (bool(rel_parts) and rel_parts[-1] in MANIFEST_NAMES)
 
 
-def _walk(folder: Path) -> list[Path]:
+@dataclass(frozen=True)
+class _Unreadable:
+    """A folder that could not be listed (reported as ``unreadable``, never silently skipped)."""
+
+    path: Path
+    detail: str
+
+
+def _walk(folder: Path) -> list[Path | _Unreadable]:
     """Files under ``folder`` in sorted order (by path components), hidden entries and corpus
     description files skipped. Symbolic links to folders are not followed (no cycles); a broken
-    symbolic link is kept, so that it is reported as ``unreadable`` rather than silently missed."""
-    files: list[Path] = []
-    for root, dirs, names in os.walk(folder, followlinks=False):
+    symbolic link is kept, so that it is reported as ``unreadable`` rather than silently missed, and so
+    is a sub-folder that cannot be listed."""
+    found: list[Path | _Unreadable] = []
+
+    def on_error(exc: OSError) -> None:
+        found.append(_Unreadable(Path(exc.filename or folder), f"cannot list folder: {exc.strerror or exc}"))
+
+    for root, dirs, names in os.walk(folder, onerror=on_error, followlinks=False):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         base = Path(root)
         for name in names:
@@ -180,13 +193,21 @@ def _walk(folder: Path) -> list[Path]:
             if _is_skipped((name,)):
                 continue
             if p.is_file() or (p.is_symlink() and not p.exists()):
-                files.append(p)
-    return sorted(files, key=lambda p: p.relative_to(folder).parts)
+                found.append(p)
+
+    def key(item: Path | _Unreadable) -> tuple[str, ...]:
+        p = item.path if isinstance(item, _Unreadable) else item
+        try:
+            return p.relative_to(folder).parts
+        except ValueError:
+            return p.parts
+
+    return sorted(found, key=key)
 
 
-def _expand(paths: Sequence[str | Path]) -> list[Path | None]:
+def _expand(paths: Sequence[str | Path]) -> list[Path | _Unreadable | None]:
     """Files to read, in order (None stands for standard input). Raises IngestError for a missing path."""
-    out: list[Path | None] = []
+    out: list[Path | _Unreadable | None] = []
     for raw in paths:
         s = str(raw)
         if s == "-":
@@ -212,9 +233,9 @@ def _expand(paths: Sequence[str | Path]) -> list[Path | None]:
     # an input named twice (a file and its folder, overlapping globs, "-" twice) is read once; another
     # name for the same file (a symbolic link, a hard link) is read, and its documents are duplicates
     seen: set[str | None] = set()
-    unique: list[Path | None] = []
+    unique: list[Path | _Unreadable | None] = []
     for f in out:
-        key = None if f is None else os.path.abspath(f)
+        key = None if f is None else os.path.abspath(f.path if isinstance(f, _Unreadable) else f)
         if key not in seen:
             seen.add(key)
             unique.append(f)
@@ -720,6 +741,9 @@ def iter_source_batches(
     docs: list[dict] = []
     rejects: list[dict] = []
     for f in files:
+        if isinstance(f, _Unreadable):
+            rejects.append({"source_path": str(f.path), "reason": "unreadable", "detail": f.detail})
+            continue
         unit = _stdin_unit() if f is None else _file_unit(state, f)
         for path, row, rej in _read_unit(state, unit):
             if rej is not None:
