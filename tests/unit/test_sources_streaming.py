@@ -137,3 +137,18 @@ def test_small_multi_record_file_with_bad_bytes_loses_only_that_record(tmp_path)
     (tmp_path / "b.txt").write_bytes(ARTICLE.encode()[:50] + b"\xff" + ARTICLE.encode()[50:])
     _, rej = read_all([tmp_path / "b.txt"])
     assert rej["reason"].to_list() == ["undecodable"]
+
+
+@pytest.mark.parametrize("enc", ["utf-16-le", "utf-16-be", "utf-8-sig", "cp1256", "iso8859-6"])
+def test_streamed_inputs_in_every_encoding(tmp_path, enc):
+    from tests.unit.sources_fixtures import encode_variants
+
+    text = "".join(json.dumps({"title": f"عنوان {i}", "text": ARTICLE}, ensure_ascii=False) + "\n"
+                   for i in range(300))
+    data = encode_variants(text)[enc]
+    assert len(data) > 70_000  # streamed, encoding detected on the first 64 KB
+    (tmp_path / "a.jsonl").write_bytes(data)
+    docs, rej = read_all([tmp_path])
+    assert docs.height == 300 and rej.height == 0
+    assert set(docs["encoding"]) == {enc}
+    assert docs["raw_text"][299] == f"عنوان 299\n\n{ARTICLE}"

@@ -11,6 +11,24 @@ with a code from :data:`REJECT_REASONS`. Only a path that does not exist at all 
 :mod:`akhbar.sources.formats` for the per-format rule and :mod:`akhbar.sources.encoding` for how the
 encoding is chosen. ``doc_id`` is the SHA-256 (hex) of ``raw_text`` encoded as UTF-8.
 
+Decisions recorded here:
+
+- ``source_path``: the path as given (folder members as ``folder/member``), ``-`` for standard input,
+  ``archive.zip!member`` for archive members, and ``#n`` appended for a record of a multi-record input
+  (1-based; JSON Lines: the line number; CSV/TSV: the data row; TREC and JSON arrays: the position).
+  A single-document input (plain text, HTML, a one-``<DOC>`` TREC file, a JSON object) has no ``#n``.
+- A document with no body text is refused as ``no_text_after_extraction`` even when it has a title: the
+  dev corpus's ``france24_FR-internationalNews-2077-20180629.txt`` (empty ``<TEXT>``), four SaudiNewsNet
+  files holding a title and a blank line only, and two holding white space only (``empty``).
+- Metadata precedence, field by field: the document itself (TREC ``<TIME>``/``<URL>``/``<SRC>``, JSON and
+  CSV fields, HTML meta), then the ``MANIFEST.csv`` row for the file name in the file's folder (also
+  inside a zip archive; single-document inputs only, since a manifest row describes one file), then
+  ``published`` (``published_date_source = "cli"``). A date that does not parse counts as absent.
+- Duplicates: within one call, the second and later inputs with an already-seen ``doc_id`` are refused
+  as ``duplicate`` naming the first path; duplicates across runs are the warehouse's business.
+- Memory: small inputs and single-document formats are read whole (at most ``4 * max_document_chars``
+  bytes); TREC, JSON Lines, CSV and TSV inputs over 64 KB are streamed one record at a time.
+
 >>> import tempfile, pathlib
 >>> d = pathlib.Path(tempfile.mkdtemp())
 >>> _ = (d / "a.txt").write_text("عنوان\\n\\nنص الخبر في القاهرة.", encoding="utf-8")
