@@ -91,6 +91,8 @@ _PLURAL_DEF = {_k(w): u for w, u in {
     "الساعات": "H", "العقود": "E", "الدقائق": "MIN", "السنين": "Y",
 }.items()}
 _DEF_CARD = {"ال" + k: v for k, v in L.CARDINALS.items() if v < 100} | {"ال" + k: v for k, v in L.TENS.items()}
+_FEW = {_k(w) for w in ("القليلة", "القليله", "الأخيرة")}
+_VAGUE_SPAN_ADJ = {_k(w) for w in ("الماضية", "الأخيرة", "المقبلة", "القادمة", "الفائتة", "المنصرمة", "السابقة")}
 _LAST_ADJ = {_k(w) for w in ("الأخيرة", "الأخير", "الماضية", "الماضي", "المقبلة", "القادمة", "المنصرمة",
                              "الفائتة", "السابقة", "التالية", "الأولى")}
 
@@ -508,6 +510,8 @@ class _Doc:
         if day is None:
             return None
         d, k2 = day
+        if self.w(k2) == _MIN and _is_digits(self.W[k]):
+            k2 += 1  # يوم 24 من يوليو
         if self.b(k2) == _SHAHR:
             k2 += 1  # 22 شهر أيلول، الرابع من شهر رمضان
         gm = self.month_at(k2, _MONTHS)
@@ -780,7 +784,10 @@ class _Doc:
             prev = self.B[i - 1] if i > 0 else ""
             joined = (i >= 2 and self.W[i - 1] in _RANGE_JOINERS and _is_digits(self.W[i - 2])
                       and len(self.W[i - 2]) == 4)
-            if prev not in _YEAR_TRIGGERS and not joined:
+            nxt2 = self.w(j + 1)
+            joins_next = (self.w(j) in _RANGE_JOINERS and _is_digits(nxt2) and len(nxt2) == 4
+                          and 1900 <= int(nxt2) <= 2100)  # 2017-2018, من 2003 إلى 2011
+            if prev not in _YEAR_TRIGGERS and not joined and not joins_next:
                 return None
             if not 1900 <= y <= 2100:
                 return None
@@ -1104,6 +1111,12 @@ class _Doc:
                 if self.b(j) in _LAST_ADJ:
                     j += 1
                 return Match(i, j, "DURATION", _dur_value(_DEF_CARD[nb], _PLURAL_DEF[b]), "duration", "duration")
+            j = i + 1
+            if self.b(j) in _FEW:
+                j += 1
+            if self.b(j) in _VAGUE_SPAN_ADJ:
+                # الأيام الماضية، الأشهر القليلة المقبلة: a vague span (TimeML: "the past few weeks" = PXW)
+                return Match(i, j + 1, "DURATION", _dur_value(None, _PLURAL_DEF[b]), "duration", "vague_duration")
             return None
         if self.W[i] == "ال" and i + 1 < self.n and _is_digits(self.W[i + 1]):
             q = self.quantity(i + 1, singular=False)

@@ -84,6 +84,8 @@ def trigger_words() -> frozenset[str]:
             t.add(f"{yw} {dgt}")
     t.update(_strip_article(s) for s in L.SEASONS)
     t.update({"ينيات", "ينات"})
+    for plural in ("ايام", "اسابيع", "اشهر", "شهور", "سنوات", "اعوام", "ساعات", "عقود", "دقائق", "سنين"):
+        t.add(plural)  # الأيام الماضية (vague spans) and الأيام الثلاثة الماضية
     t.update({"يوميا", "اسبوعيا", "شهريا", "سنويا"})
     return frozenset(t)
 
