@@ -29,6 +29,21 @@ _DAY_FIRST = re.compile(
 )
 _YEAR_FIRST_SLASH = re.compile(r"^(?P<y>\d{4})/(?P<m>\d{1,2})/(?P<d>\d{1,2})$")
 
+#: Arabic Gregorian month names: the CLDR ``ar`` wide forms (يناير ... ديسمبر, with the common spelling
+#: variants إبريل/ابريل, يونيه, يوليه, اغسطس) and the Levantine/Iraqi Syriac names (كانون الثاني ... كانون الأول).
+_AR_MONTHS: dict[str, int] = {
+    "يناير": 1, "فبراير": 2, "مارس": 3, "أبريل": 4, "إبريل": 4, "ابريل": 4, "مايو": 5, "يونيو": 6, "يونيه": 6,
+    "يوليو": 7, "يوليه": 7, "أغسطس": 8, "اغسطس": 8, "سبتمبر": 9, "أكتوبر": 10, "اكتوبر": 10, "نوفمبر": 11,
+    "ديسمبر": 12, "كانون الثاني": 1, "شباط": 2, "آذار": 3, "اذار": 3, "نيسان": 4, "أيار": 5, "ايار": 5,
+    "حزيران": 6, "تموز": 7, "آب": 8, "اب": 8, "أيلول": 9, "ايلول": 9, "تشرين الأول": 10, "تشرين الاول": 10,
+    "تشرين الثاني": 11, "كانون الأول": 12, "كانون الاول": 12,
+}
+_AR_MONTH_DATE = re.compile(
+    r"(?P<d>\d{1,2})\s+(?:\S+\s*/\s*)?(?P<mon>"
+    + "|".join(sorted(map(re.escape, _AR_MONTHS), key=len, reverse=True))
+    + r")(?:\s*/\s*\S+(?:\s\S+)?)?\s*(?:،|,)?\s*(?P<y>\d{4})"
+)
+
 
 def _iso_offset(tz: str | None) -> str | None:
     if tz is None:
@@ -45,7 +60,8 @@ def parse_published(value: str | None) -> tuple[date, str | None] | None:
     Accepted forms (Arabic-Indic digits are mapped to ASCII first):
     RFC 822 / RFC 2822 (``Mon, 26 Feb 2018 02:20:10 GMT``, ``... +0400``), ISO 8601 dates and date-times
     (``2018-02-26``, ``2018-02-26T02:20:10+04:00``, ``2018-02-26 02:20:10``), day-first numeric forms
-    (``26/02/2018``, ``26-02-2018 14:30``, ``26.02.2018``) and ``2018/02/26``.
+    (``26/02/2018``, ``26-02-2018 14:30``, ``26.02.2018``), ``2018/02/26``, and a day with an Arabic
+    month name and a year (``الأربعاء ٢٨ فبراير ٢٠١٨``, ``28 شباط/فبراير 2018``; the date only).
 
     Returns:
         ``(published_date, published_at)``: the date in the source's own time zone, and the timestamp as
@@ -57,6 +73,8 @@ def parse_published(value: str | None) -> tuple[date, str | None] | None:
     (datetime.date(2018, 2, 26), '2018-02-26T02:20:10+00:00')
     >>> parse_published("٢٦/٠٢/٢٠١٨")
     (datetime.date(2018, 2, 26), None)
+    >>> parse_published("الأربعاء 28 شباط/فبراير 2018")
+    (datetime.date(2018, 2, 28), None)
     """
     if value is None:
         return None
@@ -92,6 +110,13 @@ def parse_published(value: str | None) -> tuple[date, str | None] | None:
         except ValueError:
             return None
         return dt.date(), dt.isoformat()
+    # Day, Arabic month name, year ("الأربعاء 28 فبراير 2018", "28 شباط/فبراير 2018"): the date only.
+    m = _AR_MONTH_DATE.search(s)
+    if m:
+        try:
+            return date(int(m["y"]), _AR_MONTHS[m["mon"]], int(m["d"])), None
+        except ValueError:
+            return None
     # RFC 822 / 2822 (day name optional; "GMT", "UT", numeric zones).
     try:
         dt = email.utils.parsedate_to_datetime(s)
