@@ -275,14 +275,30 @@ def _char_class(chars: set[str] | frozenset[str]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Plan:
+    """A config compiled for speed.
+
+    ``table``: composed per-character map (only characters that change). ``irregular``: characters whose
+    output is not exactly one character (deleted or expanded). ``attach``: deleted marks and tatweel, owned
+    by the character before them. ``scan_re``: finds runs of irregular characters and every ``&``.
+    ``fix_re``: finds runs of characters that change one for one (the fast ``translate`` path).
+    ``all_re``: runs of any changing character (:func:`normalise_text`).
+    ``keys``/``values``: the one-for-one part of ``table`` as lists, for Polars ``str.replace_many``.
+    """
+
     table: dict[int, str]
-    edit_re: re.Pattern[str]
+    irregular: frozenset[str]
+    attach: frozenset[str]
+    scan_re: re.Pattern[str] | None
+    fix_re: re.Pattern[str] | None
+    all_re: re.Pattern[str] | None
+    keys: list[str]
+    values: list[str]
     html: bool
 
 
 @lru_cache(maxsize=32)
 def _plan(config: NormaliseConfig) -> _Plan:
-    """Compose the enabled rules into one per-character table and the regex that finds irregular units."""
+    """Compose the enabled rules into one per-character table and the regexes that drive it."""
     rules = [fn for name, fn in _RULES if getattr(config, name)]
     table: dict[int, str] = {}
     for ch in _DOMAIN:
@@ -291,20 +307,116 @@ def _plan(config: NormaliseConfig) -> _Plan:
             out = fn(out)
         if out != ch:
             table[ord(ch)] = out
-    irregular = {chr(k) for k, v in table.items() if len(v) != 1}
-    attach = {c for c in irregular if table[ord(c)] == "" and (c in C.TASHKEEL or c == C.TATWEEL)}
-    alts: list[str] = []
+    # the composed table must be idempotent: outputs are final (normalise relies on it)
+    for v in table.values():
+        if v.translate(table) != v:  # pragma: no cover - guards future rule edits
+            raise AssertionError(f"normalisation table not idempotent on {v!r}")
+    irregular = frozenset(chr(k) for k, v in table.items() if len(v) != 1)
+    attach = frozenset(c for c in irregular if table[ord(c)] == "" and (c in C.TASHKEEL or c == C.TATWEEL))
+    alts = [f"[{_char_class(irregular)}]+"] if irregular else []
     if config.html_references:
-        alts.append(f"(?P<ent>{_HTML_REF})")
-    if attach:
-        a = _char_class(attach)
-        base = f"[^{_char_class(irregular)}]" if irregular else "."
-        alts.append(f"{base}[{a}]+")
-    if irregular:
-        tail = f"[{_char_class(attach)}]*" if attach else ""
-        alts.append(f"[{_char_class(irregular)}]{tail}")
-    pattern = "|".join(alts) if alts else r"(?!x)x"
-    return _Plan(table=table, edit_re=re.compile(pattern, re.DOTALL), html=config.html_references)
+        alts.append("&")
+    one_for_one = {chr(k): v for k, v in table.items() if len(v) == 1}
+    return _Plan(
+        table=table,
+        irregular=irregular,
+        attach=attach,
+        scan_re=re.compile("|".join(alts)) if alts else None,
+        fix_re=re.compile(f"[{_char_class(set(one_for_one))}]+") if one_for_one else None,
+        all_re=re.compile(f"[{_char_class({chr(k) for k in table})}]+") if table else None,
+        keys=list(one_for_one),
+        values=list(one_for_one.values()),
+        html=config.html_references,
+    )
+
+
+def _pre_normalise(raw: str, plan: _Plan) -> tuple[str, list[int], list[int], list[int], list[int]]:
+    """Replace every irregular unit of ``raw`` by its final output and record the edits.
+
+    Returns ``(pre, raw_starts, raw_ends, norm_starts, norm_ends)`` where ``pre`` still holds the regular
+    characters untranslated (the one-for-one map is applied afterwards, to the whole string at once; that is
+    safe because the composed table is idempotent). Units: an HTML character reference; a run of marks/tatweel
+    (owned by the regular character before it when there is one); an irregular character with the marks
+    after it.
+    """
+    rs: list[int] = []
+    re_: list[int] = []
+    ns: list[int] = []
+    ne: list[int] = []
+    scan = plan.scan_re
+    if scan is None:
+        return raw, rs, re_, ns, ne
+    table = plan.table
+    attach = plan.attach
+    pieces: list[str] = []
+    prev = 0  # raw position up to which pieces are emitted
+    shift = 0  # len(norm) - len(raw) so far
+    pos = 0
+    n = len(raw)
+    while pos < n:
+        m = scan.search(raw, pos)
+        if m is None:
+            break
+        a, b = m.span()
+        run = m.group()
+        if run == "&":
+            e = _HTML_RE.match(raw, a)
+            pos = a + 1
+            if e is None:
+                continue
+            g = e.group()
+            dec = html.unescape(g)
+            if dec == g:
+                continue
+            b = e.end()
+            out = dec.translate(table)
+            if a > prev:
+                pieces.append(raw[prev:a])
+            pieces.append(out)
+            rs.append(a)
+            re_.append(b)
+            ns.append(a + shift)
+            shift += len(out) - (b - a)
+            ne.append(b + shift)
+            prev = pos = b
+            continue
+        pos = b
+        # split the run into units: a new unit starts at every non-attach character
+        i = 0
+        k = len(run)
+        while i < k:
+            j = i + 1
+            while j < k and run[j] in attach:
+                j += 1
+            ua, ub = a + i, a + j
+            out = run[i:j].translate(table)
+            if run[i] in attach and ua > prev:
+                ua -= 1  # marks belong to the (regular) character before them
+                out = raw[ua]  # regular: folded later with the rest of the one-for-one characters
+            if ua > prev:
+                pieces.append(raw[prev:ua])
+            pieces.append(out)
+            rs.append(ua)
+            re_.append(ub)
+            ns.append(ua + shift)
+            shift += len(out) - (ub - ua)
+            ne.append(ub + shift)
+            prev = ub
+            i = j
+    if not rs:
+        return raw, rs, re_, ns, ne
+    if prev < n:
+        pieces.append(raw[prev:])
+    return "".join(pieces), rs, re_, ns, ne
+
+
+def _translate_fast(s: str, plan: _Plan) -> str:
+    """Apply the one-for-one part of the table (runs found by regex; ``str.translate`` only on those)."""
+    fix = plan.fix_re
+    if fix is None:
+        return s
+    table = plan.table
+    return fix.sub(lambda m: m.group().translate(table), s)
 
 
 def normalise(raw: str, config: NormaliseConfig = DEFAULT_CONFIG) -> Normalised:
@@ -335,39 +447,11 @@ def normalise(raw: str, config: NormaliseConfig = DEFAULT_CONFIG) -> Normalised:
     if not isinstance(raw, str):
         raise TypeError(f"normalise() needs str, got {type(raw).__name__}")
     plan = _plan(config)
-    table = plan.table
-    pieces: list[str] = []
-    rs: list[int] = []
-    re_: list[int] = []
-    ns: list[int] = []
-    ne: list[int] = []
-    prev = 0
-    npos = 0
-    for m in plan.edit_re.finditer(raw):
-        a, b = m.span()
-        g = m.group()
-        if m.lastgroup == "ent":
-            dec = html.unescape(g)
-            if dec == g:
-                continue
-            out = dec.translate(table)
-        else:
-            out = g.translate(table)
-        if a > prev:
-            pieces.append(raw[prev:a].translate(table))
-            npos += a - prev
-        pieces.append(out)
-        rs.append(a)
-        re_.append(b)
-        ns.append(npos)
-        npos += len(out)
-        ne.append(npos)
-        prev = b
+    pre, rs, re_, ns, ne = _pre_normalise(raw, plan)
+    text = _translate_fast(pre, plan)
     if not rs:
-        return Normalised(raw, raw.translate(table))
-    if prev < len(raw):
-        pieces.append(raw[prev:].translate(table))
-    return Normalised(raw, "".join(pieces), rs, re_, ns, ne)
+        return Normalised(raw, text)
+    return Normalised(raw, text, rs, re_, ns, ne)
 
 
 def normalise_text(s: str, config: NormaliseConfig = DEFAULT_CONFIG) -> str:
@@ -381,4 +465,7 @@ def normalise_text(s: str, config: NormaliseConfig = DEFAULT_CONFIG) -> str:
     plan = _plan(config)
     if plan.html and "&" in s:
         s = decode_html_references(s)
-    return s.translate(plan.table)
+    if plan.all_re is None:
+        return s
+    table = plan.table
+    return plan.all_re.sub(lambda m: m.group().translate(table), s)

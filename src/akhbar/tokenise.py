@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+import numpy as np
 import polars as pl
 
 from akhbar.lang import ar_chars as C
@@ -37,13 +38,15 @@ from akhbar.normalise import (
     NormaliseConfig,
     Normalised,
     _char_class,
+    _plan,
+    _pre_normalise,
+    _translate_fast,
     fold_alef,
-    normalise,
-    normalise_text,
 )
 
 __all__ = [
     "TOKEN_FRAME_SCHEMA",
+    "TOKEN_PATTERN",
     "Token",
     "lexicon_count",
     "segment_word",
@@ -52,6 +55,7 @@ __all__ = [
     "tokenise_frame",
     "tokenise_many",
     "tokenise_normalised",
+    "tokens_to_frame",
 ]
 
 
@@ -92,6 +96,10 @@ _LM = _L + _M
 _D = "0-9\u0660-\u0669\u06f0-\u06f9"
 _LAT = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff"
 _EMOJI = "\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff"
+#: Whitespace, written out so that Python ``re`` and Rust ``regex`` (Polars) agree (``\\s`` differs on
+#: U+001C-001F).
+_WS = _char_class(set(" \t\n\r\f\v\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000")
+                  | {chr(c) for c in range(0x2000, 0x200B)})
 
 
 def _punct_class() -> str:
@@ -104,20 +112,46 @@ def _punct_class() -> str:
     return _char_class(chars | C.ARABIC_PUNCT)
 
 
-_TOKEN_RE = re.compile(
-    rf"(?P<url>(?:https?://|ftp://|www\.)[^\s<>\"'“”«»]*[^\s<>\"'“”«».,;:!?)\]،؛؟])"
-    rf"|(?P<email>[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{{2,}})"
-    rf"|(?P<hashtag>#[{_LM}{_D}A-Za-z_]+)"
-    rf"|(?P<mention>@[{_LM}{_D}A-Za-z_]+)"
-    rf"|(?P<number>[{_D}]+(?:[.,\u066b\u066c][{_D}]+)*[%\u066a]?)"
-    rf"|(?P<abbr>(?<![{_LM}])[{_L}][{_M}]*(?:\.[{_L}][{_M}]*)+(?![{_LM}]))"
-    rf"|(?P<word>[{_LM}]+)"
-    rf"|(?P<latabbr>(?:[A-Za-z]\.){{2,}})"
-    rf"|(?P<latin>[{_LAT}][{_LAT}0-9]*(?:['’][{_LAT}]+)*)"
-    rf"|(?P<emoji>[{_EMOJI}][\ufe0f\U0001f3fb-\U0001f3ff]*)"
-    rf"|(?P<punct>\.{{2,}}|[{_punct_class()}])"
-    rf"|(?P<other>\S)"
+_PUNCT = _punct_class()
+_URL_STOP = _char_class(set("<>\"'“”«»"))
+_URL_END_STOP = _char_class(set("<>\"'“”«».,;:!?)]،؛؟"))
+
+#: The token grammar, as named alternatives tried left to right (leftmost-first in both Python ``re`` and
+#: Rust ``regex``; no look-around, so Polars can run it). The group name gives the kind (see ``_KIND``).
+TOKEN_PATTERN = (
+    f"(?P<url>(?:https?://|ftp://|www\\.)[^{_WS}{_URL_STOP}]*[^{_WS}{_URL_END_STOP}])"
+    f"|(?P<email>[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{{2,}})"
+    f"|(?P<hashtag>#[{_LM}{_D}A-Za-z_]+)"
+    f"|(?P<mention>@[{_LM}{_D}A-Za-z_]+)"
+    f"|(?P<number>[{_D}]+(?:[.,\u066b\u066c][{_D}]+)*[%\u066a]?)"
+    f"|(?P<abbr>[{_L}][{_M}]*(?:\\.[{_L}][{_M}]*)+)"
+    f"|(?P<word>[{_LM}]+)"
+    f"|(?P<latabbr>(?:[A-Za-z]\\.){{2,}})"
+    f"|(?P<latin>[{_LAT}][{_LAT}0-9]*(?:['’][{_LAT}]+)*)"
+    f"|(?P<emoji>[{_EMOJI}][\ufe0f\U0001f3fb-\U0001f3ff]*)"
+    f"|(?P<punct>\\.{{2,}}|[{_PUNCT}])"
+    f"|(?P<other>[^{_WS}])"
 )
+_TOKEN_RE = re.compile(TOKEN_PATTERN)
+_WS_CHARS = sorted(set(" \t\n\r\f\v\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000")
+                   | {chr(c) for c in range(0x2000, 0x200B)})
+
+
+@lru_cache(maxsize=1)
+def _first_char_kinds() -> dict[str, str]:
+    """Kind of a token from its first character, for the kinds a first character decides (batch path)."""
+    out: dict[str, str] = {}
+    for name, cls in (("punct", _PUNCT), ("emoji", _EMOJI), ("latin", _LAT), ("word", _LM), ("number", _D)):
+        rx = re.compile(f"[{cls}]")
+        for cp in list(range(0x10000)) + list(range(0x1F000, 0x1FB00)):
+            ch = chr(cp)
+            if rx.match(ch):
+                out[ch] = name
+    return out
+
+
+#: Tokens plus whitespace runs: partitions any text completely (used by the Polars batch path).
+_PARTITION_PATTERN = f"{TOKEN_PATTERN}|[{_WS}]+"
 _KIND = {"url": "url", "email": "email", "hashtag": "hashtag", "mention": "mention", "number": "number",
          "abbr": "word", "word": "word", "latabbr": "latin", "latin": "latin", "emoji": "emoji",
          "punct": "punct", "other": "other"}
@@ -267,31 +301,24 @@ def segment_word(norm_word: str) -> tuple[str, str, str]:
 # --- tokenisation ----------------------------------------------------------------------------------------
 @lru_cache(maxsize=32)
 def _key_config(config: NormaliseConfig) -> NormaliseConfig:
+    """The config of the segmentation key: ``config`` with hamzated alef forms kept (same length)."""
     return config.replace(alef=False)
 
 
-def _seg_for(raw_tok: str, norm: str, config: NormaliseConfig, cache: dict[str, tuple[int, int]]) -> tuple[int, int]:
-    hit = cache.get(raw_tok)
-    if hit is not None:
-        return hit
-    key = normalise_text(raw_tok, _key_config(config)) if config.alef else normalise_text(raw_tok, config)
-    if len(key) != len(norm):
-        # the token is part of an expansion (U+FDFD -> four words): segment the normalised form, uncached
-        return _segment_key(norm)
-    res = _segment_key(key)
-    if len(cache) < 500_000:
-        cache[raw_tok] = res
-    return res
-
-
-_SEG_CACHES: dict[NormaliseConfig, dict[str, tuple[int, int]]] = {}
+def _key_text(pre: str, text: str, config: NormaliseConfig) -> str:
+    """The segmentation key of a whole document, aligned character for character with ``text``."""
+    return _translate_fast(pre, _plan(_key_config(config))) if config.alef else text
 
 
 def tokenise_normalised(n: Normalised, config: NormaliseConfig = DEFAULT_CONFIG) -> list[Token]:
     """Tokenise an already-normalised document (see :func:`tokenise`); ``config`` must be the one used."""
+    pre = _pre_normalise(n.raw, _plan(config))[0]
+    return _tokenise(n, _key_text(pre, n.text, config))
+
+
+def _tokenise(n: Normalised, key_text: str) -> list[Token]:
     text = n.text
     raw = n.raw
-    cache = _SEG_CACHES.setdefault(config, {})
     identity = n.n_edits == 0
     to_raw = n.to_raw_span
     out: list[Token] = []
@@ -319,15 +346,14 @@ def tokenise_normalised(n: Normalised, config: NormaliseConfig = DEFAULT_CONFIG)
                 pending_end = True
         rs, re_ = (ns, ne) if identity else to_raw(ns, ne)
         if kind == "word":
-            raw_tok = raw[rs:re_]
-            p, s = _seg_for(raw_tok, norm, config, cache)
+            p, s = _segment_key(key_text[ns:ne])
             if p or s:
                 stem_ns, stem_ne = ns + p, ne - s
                 ss, se = (stem_ns, stem_ne) if identity else to_raw(stem_ns, stem_ne)
-                out.append(Token(idx, sent, rs, re_, raw_tok, norm, kind, norm[:p], norm[p : len(norm) - s],
+                out.append(Token(idx, sent, rs, re_, raw[rs:re_], norm, kind, norm[:p], norm[p : len(norm) - s],
                                  norm[len(norm) - s :], ss, se))
             else:
-                out.append(Token(idx, sent, rs, re_, raw_tok, norm, kind, "", norm, "", rs, re_))
+                out.append(Token(idx, sent, rs, re_, raw[rs:re_], norm, kind, "", norm, "", rs, re_))
         else:
             out.append(Token(idx, sent, rs, re_, raw[rs:re_], norm, kind, "", norm, "", rs, re_))
         idx += 1
@@ -354,7 +380,13 @@ def tokenise(raw: str, config: NormaliseConfig = DEFAULT_CONFIG) -> list[Token]:
     >>> [(t.norm, t.kind) for t in tokenise("قَالَ الرَّئِيسُ: ٣٫٥%")]
     [('قال', 'word'), ('الرئيس', 'word'), (':', 'punct'), ('3.5%', 'number')]
     """
-    return tokenise_normalised(normalise(raw, config), config)
+    if not isinstance(raw, str):
+        raise TypeError(f"tokenise() needs str, got {type(raw).__name__}")
+    plan = _plan(config)
+    pre, rs, re_, ns, ne = _pre_normalise(raw, plan)
+    text = _translate_fast(pre, plan)
+    n = Normalised(raw, text, rs, re_, ns, ne) if rs else Normalised(raw, text)
+    return _tokenise(n, _key_text(pre, text, config))
 
 
 def tokenise_many(raw_texts: list[str], config: NormaliseConfig = DEFAULT_CONFIG) -> list[list[Token]]:
@@ -406,9 +438,17 @@ TOKEN_FRAME_SCHEMA: dict[str, pl.DataType] = {
 def tokenise_frame(docs: pl.DataFrame, config: NormaliseConfig = DEFAULT_CONFIG) -> pl.DataFrame:
     """Tokenise a batch of documents into one row per token (the ``tokens`` table minus run columns).
 
+    Vectorised: per document, Python only finds the irregular units (marks, ligatures, references, see
+    :func:`akhbar.normalise.normalise`); the one-for-one folding (Polars ``str.replace_many``), the token
+    regex (Polars ``str.extract_all``), kinds, sentence numbers and the raw-offset mapping (numpy
+    ``searchsorted`` over the edits of the whole batch) run in Rust/C. Clitic segmentation runs once per
+    distinct word form (cached across batches). Gives the same rows as :func:`tokenise` on each document
+    (tested on the whole dev corpus).
+
     Args:
         docs: frame with columns ``doc_id`` (String) and ``raw_text`` (String); other columns are ignored.
             A null ``raw_text`` gives no tokens.
+        config: normalisation config; DEFAULT_CONFIG if omitted.
 
     Returns:
         Frame with columns, in order, :data:`TOKEN_FRAME_SCHEMA`: doc_id, token_index, sentence_index,
@@ -424,15 +464,177 @@ def tokenise_frame(docs: pl.DataFrame, config: NormaliseConfig = DEFAULT_CONFIG)
     for col in ("doc_id", "raw_text"):
         if col not in docs.columns:
             raise KeyError(f"tokenise_frame needs column {col!r}; got {docs.columns}")
+    src = docs.select(pl.col("doc_id").cast(pl.String), pl.col("raw_text").cast(pl.String)).filter(
+        pl.col("raw_text").is_not_null()
+    )
+    if src.height == 0:
+        return pl.DataFrame(schema=TOKEN_FRAME_SCHEMA)
+    plan = _plan(config)
+    kplan = _plan(_key_config(config)) if config.alef else plan
+    _first_char_kinds()
+    raws = src.get_column("raw_text").to_list()
+    pres: list[str] = []
+    g_rs: list[int] = [0]
+    g_re: list[int] = [0]
+    g_ns: list[int] = [0]
+    g_ne: list[int] = [0]
+    raw_off = 0
+    norm_off = 0
+    raw_offs: list[int] = []
+    for raw in raws:
+        pre, rs, re_, ns, ne = _pre_normalise(raw, plan)
+        pres.append(pre)
+        raw_offs.append(raw_off)
+        if rs:
+            g_rs.extend([x + raw_off for x in rs])
+            g_re.extend([x + raw_off for x in re_])
+            g_ns.extend([x + norm_off for x in ns])
+            g_ne.extend([x + norm_off for x in ne])
+        raw_off += len(raw)
+        norm_off += len(pre)  # one-for-one folding keeps lengths
+    frame = src.with_columns(pl.Series("pre", pres, dtype=pl.String)).with_columns(
+        norm=pl.col("pre").str.replace_many(plan.keys, plan.values) if plan.keys else pl.col("pre"),
+        key=pl.col("pre").str.replace_many(kplan.keys, kplan.values) if kplan.keys else pl.col("pre"),
+        d=pl.int_range(pl.len(), dtype=pl.Int64),
+    )
+    pieces = (
+        frame.select(
+            "d",
+            piece=pl.col("norm").str.extract_all(_PARTITION_PATTERN),
+            kpiece=pl.col("key").str.extract_all(_PARTITION_PATTERN),
+        )
+        .explode(["piece", "kpiece"])
+        .filter(pl.col("piece").is_not_null())
+        .with_columns(plen=pl.col("piece").str.len_chars().cast(pl.Int64), first=pl.col("piece").str.slice(0, 1))
+        # pieces partition every document and documents are concatenated in order, so a running sum over
+        # the whole batch gives positions in the concatenated normalised text (the edits' coordinates)
+        .with_columns(g_end=pl.col("plen").cum_sum())
+        .with_columns(is_ws=pl.col("first").is_in(_WS_CHARS))
+        .with_columns(
+            nl_before=(
+                pl.col("is_ws").shift(1)
+                & pl.col("piece").shift(1).str.contains("\n", literal=True)
+                & (pl.col("d").shift(1) == pl.col("d"))
+            ).fill_null(False)
+        )
+        .filter(~pl.col("is_ws"))
+    )
+    kind_map = _first_char_kinds()
+    toks = pieces.with_columns(
+        kind=pl.when(pl.col("piece").str.contains("^(?:https?://|ftp://|www\\.)"))
+        .then(pl.lit("url"))
+        .when((pl.col("first") == "#") & (pl.col("plen") > 1))
+        .then(pl.lit("hashtag"))
+        .when((pl.col("first") == "@") & (pl.col("plen") > 1))
+        .then(pl.lit("mention"))
+        .when(pl.col("piece").str.contains("@", literal=True) & (pl.col("plen") > 1))
+        .then(pl.lit("email"))
+        .otherwise(pl.col("first").replace_strict(kind_map, default="other", return_dtype=pl.String)),
+    ).with_columns(
+        end_punct=(pl.col("kind") == "punct") & pl.col("first").is_in(list(_SENT_END)),
+        closer=(pl.col("kind") == "punct") & pl.col("piece").is_in(list(_CLOSERS)),
+    )
+    n = toks.height
+    d = toks.get_column("d").to_numpy()
+    plen = toks.get_column("plen").to_numpy()
+    g_end = toks.get_column("g_end").to_numpy()
+    g_start = g_end - plen
+    rows = np.arange(n, dtype=np.int64)
+    new_doc = np.ones(n, dtype=bool)
+    new_doc[1:] = d[1:] != d[:-1]
+    doc_first = np.maximum.accumulate(np.where(new_doc, rows, 0))
+    token_index = rows - doc_first
+    is_word = (toks.get_column("kind") == "word").to_numpy()
+    # sentences (same rules as tokenise_normalised): a break before token i when a line break precedes
+    # it, or when the run of closers/end marks just before it holds a sentence end
+    is_dot = (toks.get_column("piece") == ".").to_numpy()
+    prev_word1 = np.zeros(n, dtype=bool)
+    prev_word1[1:] = is_word[:-1] & (plen[:-1] == 1) & (g_end[:-1] == g_start[1:]) & ~new_doc[1:]
+    e = toks.get_column("end_punct").to_numpy() & ~(is_dot & prev_word1)
+    c = toks.get_column("end_punct").to_numpy() | toks.get_column("closer").to_numpy()
+    nl_before = toks.get_column("nl_before").to_numpy() & ~new_doc
+    starts = ~c | nl_before | new_doc
+    seg_first = np.maximum.accumulate(np.where(starts, rows, 0))
+    ce = np.cumsum(e, dtype=np.int64)
+    base = np.where(seg_first > 0, ce[np.maximum(seg_first - 1, 0)], 0)
+    pending = (ce - base) > 0
+    prev_pending = np.zeros(n, dtype=bool)
+    prev_pending[1:] = pending[:-1]
+    brk = (nl_before | (~c & prev_pending)) & ~new_doc
+    cs = np.cumsum(brk, dtype=np.int64)
+    sentence_index = cs - cs[doc_first]
+
+    # clitic segmentation, once per distinct key form of a word
+    word_keys = toks.filter(pl.col("kind") == "word").get_column("kpiece").unique()
+    segs = [_segment_key(w) for w in word_keys.to_list()]
+    kp = toks.get_column("kpiece")
+    p_len = kp.replace_strict(word_keys, [x[0] for x in segs], default=0, return_dtype=pl.Int64).to_numpy()
+    s_len = kp.replace_strict(word_keys, [x[1] for x in segs], default=0, return_dtype=pl.Int64).to_numpy()
+    p_len = np.where(is_word, p_len, 0)
+    s_len = np.where(is_word, s_len, 0)
+
+    # raw offsets: vectorised Normalised.char_to_raw over the edits of the whole batch
+    ns_a = np.asarray(g_ns, dtype=np.int64)
+    ne_a = np.asarray(g_ne, dtype=np.int64)
+    rs_a = np.asarray(g_rs, dtype=np.int64)
+    re_a = np.asarray(g_re, dtype=np.int64)
+
+    def char_start(pos: np.ndarray) -> np.ndarray:
+        k = np.searchsorted(ns_a, pos, side="right") - 1
+        return np.where(pos < ne_a[k], rs_a[k], re_a[k] + (pos - ne_a[k]))
+
+    def char_end(pos: np.ndarray) -> np.ndarray:
+        k = np.searchsorted(ns_a, pos, side="right") - 1
+        return np.where(pos < ne_a[k], re_a[k], re_a[k] + (pos - ne_a[k]) + 1)
+
+    roff = np.asarray(raw_offs, dtype=np.int64)[d]
+    start = char_start(g_start) - roff
+    end = char_end(g_end - 1) - roff
+    segd = (p_len > 0) | (s_len > 0)
+    stem_start = np.where(segd, char_start(g_start + p_len) - roff, start)
+    stem_end = np.where(segd, char_end(g_end - s_len - 1) - roff, end)
+    texts: list[str] = []
+    doc_ids = src.get_column("doc_id")
+    bounds = np.flatnonzero(new_doc).tolist() + [n]
+    starts_l = start.tolist()
+    ends_l = end.tolist()
+    for j in range(len(bounds) - 1):
+        i0, i1 = bounds[j], bounds[j + 1]
+        raw = raws[int(d[i0])]
+        texts.extend([raw[x:y] for x, y in zip(starts_l[i0:i1], ends_l[i0:i1], strict=True)])
+    toks = toks.with_columns(
+        doc_id=doc_ids.gather(pl.Series(d)),
+        token_index=pl.Series(token_index, dtype=pl.Int32),
+        sentence_index=pl.Series(sentence_index, dtype=pl.Int32),
+        start_char=pl.Series(start, dtype=pl.Int32),
+        end_char=pl.Series(end, dtype=pl.Int32),
+        text=pl.Series(texts, dtype=pl.String),
+        p=pl.Series(p_len, dtype=pl.Int64),
+        s=pl.Series(s_len, dtype=pl.Int64),
+        stem_start=pl.Series(stem_start, dtype=pl.Int32),
+        stem_end=pl.Series(stem_end, dtype=pl.Int32),
+    )
+    return toks.select(
+        "doc_id",
+        "token_index",
+        "sentence_index",
+        "start_char",
+        "end_char",
+        "text",
+        pl.col("piece").alias("norm"),
+        "kind",
+        pl.col("piece").str.slice(0, pl.col("p")).alias("prefix"),
+        pl.col("piece").str.slice(pl.col("p"), pl.col("plen") - pl.col("p") - pl.col("s")).alias("stem"),
+        pl.col("piece").str.slice(pl.col("plen") - pl.col("s")).alias("suffix"),
+        "stem_start",
+        "stem_end",
+    )
+
+
+def tokens_to_frame(doc_id: str, tokens: list[Token]) -> pl.DataFrame:
+    """Rows of :data:`TOKEN_FRAME_SCHEMA` for one document's :class:`Token` list (reference path)."""
     cols: dict[str, list] = {k: [] for k in TOKEN_FRAME_SCHEMA}
-    doc_col = cols["doc_id"]
-    for doc_id, raw in zip(docs.get_column("doc_id").to_list(), docs.get_column("raw_text").to_list(),
-                           strict=True):
-        if raw is None:
-            continue
-        toks = tokenise(raw, config)
-        doc_col.extend([doc_id] * len(toks))
-        for name in ("token_index", "sentence_index", "start_char", "end_char", "text", "norm", "kind",
-                     "prefix", "stem", "suffix", "stem_start", "stem_end"):
-            cols[name].extend([getattr(t, name) for t in toks])
+    cols["doc_id"] = [doc_id] * len(tokens)
+    for name in list(TOKEN_FRAME_SCHEMA)[1:]:
+        cols[name] = [getattr(t, name) for t in tokens]
     return pl.DataFrame(cols, schema=TOKEN_FRAME_SCHEMA)
