@@ -105,6 +105,7 @@ def ingest_flow(
     validation_frames: list[pl.DataFrame] = []
 
     with wh.lock(lock_timeout_seconds):
+        log.info("run %s holds the warehouse lock on %s", run_id, wh.root)
         discarded = wh.recover()
         if discarded:
             log.warning("discarded staged data of interrupted runs: %s", ", ".join(discarded))
@@ -199,6 +200,7 @@ def ingest_flow(
             raise ValidationFailed(f"--strict: {counts['rejected']} input(s) rejected; run {run_id} loaded nothing",
                                    [("rejected_documents", "strict", str(counts["rejected"]))])
         t0 = time.perf_counter()
+        log.info("loading run %s into %s (%d new documents)", run_id, wh.duckdb_path, counts["loaded"])
         run_row = {
             "run_id": run_id, "flow_run_id": flow_run_id, "started_at": started_at,
             "finished_at": datetime.now(timezone.utc), "n_read": counts["read"], "n_loaded": counts["loaded"],
