@@ -91,6 +91,10 @@ _PLURAL_DEF = {_k(w): u for w, u in {
     "الساعات": "H", "العقود": "E", "الدقائق": "MIN", "السنين": "Y",
 }.items()}
 _DEF_CARD = {"ال" + k: v for k, v in L.CARDINALS.items() if v < 100} | {"ال" + k: v for k, v in L.TENS.items()}
+_APPROX = {_k(w) for w in ("نحو", "حوالي", "حوالى", "قرابة", "زهاء", "قرب")}
+_MORE_LESS = {_k(w) for w in ("أكثر", "أقل")}
+_DUAL_CUES = {_k(w) for w in ("الماضيين", "المقبلين", "القادمين", "الأخيرين", "الماضيتين", "المقبلتين",
+                              "القادمتين", "الأخيرتين", "المنصرمين", "الفائتين", "السابقين")}
 _FEW = {_k(w) for w in ("القليلة", "القليله", "الأخيرة")}
 _VAGUE_SPAN_ADJ = {_k(w) for w in ("الماضية", "الأخيرة", "المقبلة", "القادمة", "الفائتة", "المنصرمة", "السابقة")}
 _LAST_ADJ = {_k(w) for w in ("الأخيرة", "الأخير", "الماضية", "الماضي", "المقبلة", "القادمة", "المنصرمة",
@@ -165,6 +169,7 @@ _KNOWN.update(L.WEEKDAYS, L.CUES, L.MODS, L.PERIODS, L.UNITS, L.CARDINALS, L.TEN
               {_YAWM, _SHAHR, _KULL, _SAA, _CENTURY, _AYYAM, _FASL, _k("قبل"), _k("منذ"), _k("بعد"),
                _k("الدقيقة"), _k("هذا"), _k("هذه"), _k("لمدة"), _k("مدة")})
 _KNOWN.update(_TRIGGERS)
+_KNOWN.update({"غره"} | {"ال" + k for k, (_, implied) in L.UNITS.items() if implied == 2})
 _KNOWN.update(k[2:] for k in L.DECADES)  # ثمانينيات without the article
 
 
@@ -174,7 +179,8 @@ _STARTERS = frozenset(
     | set(L.WEEKDAYS) | set(_MONTHS) | set(_HMONTHS) | _YEAR_WORDS | set(L.DECADES) | {k[2:] for k in L.DECADES}
     | set(_REL) | set(_PARTS) | _HADHA | set(L.PERIODS) | {_k("قبل"), _k("منذ"), _k("بعد")} | set(L.UNITS)
     | set(L.CARDINALS) | set(L.TENS) | {_k(w) for w in ("أحد", "احدى", "إحدى", "اثنا", "اثني", "اثنتا", "اثنتي")}
-    | set(_PLURAL_DEF) | set(_SET_ADVERBS) | set(_QUARTER) | set(L.SEASONS) | set(L.ORDINALS_M)
+    | set(_PLURAL_DEF) | set(_SET_ADVERBS) | set(_QUARTER) | set(L.SEASONS) | set(L.ORDINALS_M) | {"غره"}
+    | {"ال" + k for k, (_, implied) in L.UNITS.items() if implied == 2}
 )
 
 def _base(w: str) -> tuple[str, int]:
@@ -388,11 +394,15 @@ class _Doc:
         w = self.w(k)
         if not w:
             return None
+        if w == "ال" and _is_digits(self.w(k + 1)) and self.S[k + 1] == self.E[k]:
+            w, k = self.W[k + 1], k + 1  # الـ15 (tatweel removed by the normaliser)
         if _is_digits(w):
             if len(w) <= 2 and 1 <= int(w) <= 31:
                 return int(w), k + 1
             return None
         b = self.B[k]
+        if b == "غره":  # غرة رمضان: the first day of the month
+            return 1, k + 1
         if b not in L.ORDINALS_M:
             return None
         v = L.ORDINALS_M[b]
@@ -545,6 +555,17 @@ class _Doc:
             if dd2 is None:
                 return None
             return Match(i, k4, "DATE", T.day_value(dd2), "day", "day_month", mod, anchored=True)
+        km = k2 + 1 if self.w(k2) == _MIN else k2
+        if self.b(km) == "الشهر" and self.cue_at(km + 1) is not None:
+            # في 15 من الشهر الجاري / الماضي
+            if self.ref is None:
+                return None
+            yy, mm = T.add_months(self.ref.year, self.ref.month, self.cue_at(km + 1) or 0)
+            try:
+                dd3 = date(yy, mm, d)
+            except ValueError:
+                return None
+            return Match(i, km + 2, "DATE", T.day_value(dd3), "day", "day_of_rel_month", mod, anchored=True)
         hm = self.month_at(k2, _HMONTHS)
         if hm is not None:
             m, k3 = hm
@@ -932,6 +953,14 @@ class _Doc:
                          "tonight", anchored=True)
         return None
 
+    def r_midnight(self, i: int) -> Match | None:
+        """``منتصف الليل`` -> the reference day T24:00 (TimeML writes midnight as 24:00)."""
+        if self.B[i] != "منتصف" or self.w(i + 1) != "الليل":
+            return None
+        if self.ref is None:
+            return Match(i, i + 2, "TIME", "XXXX-XX-XXT24:00", "minute", "midnight")
+        return Match(i, i + 2, "TIME", f"{T.day_value(self.ref)}T24:00", "minute", "midnight", anchored=True)
+
     def r_first_minute(self, i: int) -> Match | None:
         """``الدقيقة الأولى من`` + day -> that day T00:00."""
         if self.B[i] not in _DAY_ANCHOR_NOUN or self.w(i + 1) != _FIRST_F or self.w(i + 2) != _MIN:
@@ -1073,13 +1102,20 @@ class _Doc:
             sign = 1
         else:
             return None
-        q = self.quantity(i + 1, singular=True)
+        k = i + 1
+        mod = None
+        if self.b(k) in _APPROX:
+            mod, k = "APPROX", k + 1
+        elif self.b(k) in _MORE_LESS and self.w(k + 1) == _MIN:
+            mod, k = ("BEFORE" if (self.B[k] == "اكثر") == (sign == -1) else "AFTER"), k + 2
+        q = self.quantity(k, singular=True)
         if q is None:
             return None
         n, unit, j = q
         if n is None or unit not in ("D", "W", "M", "Y"):
             return None
         if self.w(j) in ("تقريبا", "فقط"):
+            mod = mod or ("APPROX" if self.w(j) == "تقريبا" else None)
             j += 1
         if self.w(j) == _MIN or self.b(j) in ("علي", "من") or (_is_digits(self.w(j)) and len(self.w(j)) == 4):
             return None  # بعد أسبوع من الهجوم: relative to another event; منذ عام 1992: a year follows
@@ -1089,7 +1125,7 @@ class _Doc:
         gran = {"D": "day", "W": "week", "M": "month", "Y": "year"}[unit]
         if ref is None:
             xv = {"D": "XXXX-XX-XX", "W": "XXXX-WXX", "M": "XXXX-XX", "Y": "XXXX"}[unit]
-            return Match(i, j, "DATE", xv, gran, "ago")
+            return Match(i, j, "DATE", xv, gran, "ago", mod)
         if unit == "D":
             v = T.day_value(ref + timedelta(days=sign * n))
         elif unit == "W":
@@ -1099,7 +1135,7 @@ class _Doc:
             v = T.month_value(y, m)
         else:
             v = T.year_value(ref.year + sign * n)
-        return Match(i, j, "DATE", v, gran, "ago", anchored=True)
+        return Match(i, j, "DATE", v, gran, "ago", mod, anchored=True)
 
     def r_duration(self, i: int) -> Match | None:
         """Durations: ثلاثة أيام (P3D), يومين, 24 ساعة (PT24H), الأيام الثلاثة الماضية, لمدة شهر."""
@@ -1124,6 +1160,8 @@ class _Doc:
                 return None
             j = q[2] + (1 if self.b(q[2]) in _LAST_ADJ else 0)
             return Match(i, j, "DURATION", _dur_value(q[0], q[1]), "duration", "duration")
+        if b.startswith("ال") and b[2:] in L.UNITS and L.UNITS[b[2:]][1] == 2 and self.b(i + 1) in _DUAL_CUES:
+            return Match(i, i + 2, "DURATION", _dur_value(2, L.UNITS[b[2:]][0]), "duration", "duration")
         prev = self.B[i - 1] if i > 0 else ""
         singular = prev in ("لمده", "مده", "طوال", "طيله", "نحو", "حوالي")
         q = self.quantity(i, singular=singular)
@@ -1132,7 +1170,8 @@ class _Doc:
         n, unit, j = q
         if n is not None and n == 0:
             return None
-        return Match(i, j, "DURATION", _dur_value(n, unit), "duration", "duration")
+        mod = "APPROX" if prev in _APPROX or self.w(j) == "تقريبا" else None
+        return Match(i, j, "DURATION", _dur_value(n, unit), "duration", "duration", mod)
 
     def r_set(self, i: int) -> Match | None:
         """Sets: كل [يوم] جمعة (XXXX-WXX-5), أيام الجمعة, كل يوم (P1D), كل ثلاثة أشهر (P3M), سنويا."""
@@ -1187,16 +1226,21 @@ class _Doc:
     def r_season(self, i: int) -> Match | None:
         """[فصل] season + year / cue / من العام ... -> 2019-SU."""
         k = i
-        if self.B[k] == _FASL:
+        this = self.B[k] in _HADHA
+        if this:
+            k += 1
+        if self.b(k) == _FASL:
             k += 1
         s = L.SEASONS.get(self.b(k))
         if s is None:
             return None
         k += 1
         ry = self._rel_year(k + (1 if self.w(k) == _MIN else 0))
-        if ry is not None:
+        if ry is not None and not this:
             return Match(i, ry[1], "DATE", f"{ry[0]:04d}-{s}", "season", "season", anchored=ry[2])
         cue = self.cue_at(k)
+        if this and cue is None:
+            cue, k = 0, k - 1  # هذا الصيف: the current one
         if cue is None or self.ref is None:
             return None
         ref = self.ref
@@ -1215,7 +1259,7 @@ class _Doc:
             best = ref.year
         return Match(i, k + 1, "DATE", f"{best:04d}-{s}", "season", "season", anchored=True)
 
-    RULES = ("r_numeric", "r_date", "r_day_range", "r_year", "r_century", "r_weekday", "r_relday", "r_part", "r_first_minute",
+    RULES = ("r_numeric", "r_date", "r_day_range", "r_year", "r_century", "r_weekday", "r_relday", "r_part", "r_midnight", "r_first_minute",
              "r_time", "r_relperiod", "r_ago", "r_duration", "r_set", "r_quarter", "r_season")
 
     def scan(self) -> list[Match]:

@@ -52,7 +52,7 @@ def trigger_words() -> frozenset[str]:
     for bare in L.WEEKDAYS_BARE:
         t.update({f"يوم {bare}", f"كل {bare}"})
     t.update({"امس", "البارحه", "غدا", "الغد", "بعد غد", "يوم غد", "اليوم"})
-    t.update({"الليله", "الدقيقه الاولي", "الساعه", "القرن"})
+    t.update({"الليله", "الدقيقه الاولي", "الساعه", "القرن", "منتصف الليل"})
     periods = [_strip_article(p) for p in L.PERIODS]
     for p in periods:
         for cue in L.CUES:
@@ -65,7 +65,8 @@ def trigger_words() -> frozenset[str]:
         if implied != 1:
             t.add(unit)
     singular = [u for u, (_, implied) in L.UNITS.items() if implied == 1]
-    for head in ("قبل", "منذ", "بعد", "كل", "لمده", "مده", "طوال", "طيله", "نحو", "حوالي"):
+    for head in ("قبل", "منذ", "بعد", "كل", "لمده", "مده", "طوال", "طيله", "نحو", "حوالي", "حوالي", "قرابه",
+                 "زهاء", "اكثر من", "اقل من"):
         for u in singular:
             t.add(f"{head} {u}")
     t.update({"ساعه", "يوما", "عاما", "شهرا", "اسبوعا"})
