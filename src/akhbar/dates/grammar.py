@@ -64,6 +64,7 @@ _HMONTHS = _mw(L.HIJRI_MONTHS)
 _REL = _mw({**L.REL_DAYS, _k("غد"): 1, _k("الغد"): 1})
 _WEAK_REL = frozenset({_k("غد"), _k("الغد")})
 _PARTS = _mw(L.PARTS_OF_DAY)
+_HOLIDAYS = _mw(L.HOLIDAYS)
 _ADVERBS = _mw(L.PART_ADVERBS)
 
 _YAWM = _k("يوم")
@@ -162,7 +163,7 @@ _PROCLITICS = ("وب", "ول", "وك", "فب", "فل", "و", "ف", "ب", "ل", "
 
 _WEEKDAY_WORDS = set(L.WEEKDAYS)
 _KNOWN: set[str] = set()
-for _tbl in (_MONTHS, _HMONTHS, _REL, _PARTS, _ADVERBS):
+for _tbl in (_MONTHS, _HMONTHS, _REL, _PARTS, _ADVERBS, _HOLIDAYS):
     _KNOWN.update(_tbl)
 _KNOWN.update(L.WEEKDAYS, L.CUES, L.MODS, L.PERIODS, L.UNITS, L.CARDINALS, L.TENS, L.ORDINALS_M,
               L.ORDINALS_F, L.SEASONS, L.DECADES, _YEAR_WORDS, _SET_ADVERBS, _PLURAL_DEF, _QUARTER,
@@ -177,7 +178,7 @@ _KNOWN.update(k[2:] for k in L.DECADES)  # ثمانينيات without the articl
 _STARTERS = frozenset(
     set(L.MODS) | {_YAWM, _SHAHR, _KULL, _AYYAM, _SAA, _CENTURY, _FASL, "ال", _k("الدقيقة")}
     | set(L.WEEKDAYS) | set(_MONTHS) | set(_HMONTHS) | _YEAR_WORDS | set(L.DECADES) | {k[2:] for k in L.DECADES}
-    | set(_REL) | set(_PARTS) | _HADHA | set(L.PERIODS) | {_k("قبل"), _k("منذ"), _k("بعد")} | set(L.UNITS)
+    | set(_REL) | set(_PARTS) | set(_HOLIDAYS) | _HADHA | set(L.PERIODS) | {_k("قبل"), _k("منذ"), _k("بعد")} | set(L.UNITS)
     | set(L.CARDINALS) | set(L.TENS) | {_k(w) for w in ("أحد", "احدى", "إحدى", "اثنا", "اثني", "اثنتا", "اثنتي")}
     | set(_PLURAL_DEF) | set(_SET_ADVERBS) | set(_QUARTER) | set(L.SEASONS) | set(L.ORDINALS_M) | {"غره"}
     | {"ال" + k for k, (_, implied) in L.UNITS.items() if implied == 2}
@@ -953,6 +954,68 @@ class _Doc:
                          "tonight", anchored=True)
         return None
 
+    def r_holiday(self, i: int) -> Match | None:
+        """Fixed-date feasts: عيد الفطر (1 Shawwal), عيد الأضحى (10 Dhu al-Hijja) ... [المبارك] [cue/year]."""
+        hit = self.lex(i, _HOLIDAYS)
+        if hit is None:
+            return None
+        (cal, m, d), j = hit  # type: ignore[misc]
+        if self.b(j) in ("المبارك", "السعيد"):
+            j += 1
+        cue = self.cue_at(j)
+        if cue is not None:
+            j += 1
+        yr = self.year_at(j) if cue is None else None
+        if cal == "gregorian":
+            if yr is not None:
+                y, j = yr[0], yr[1]
+            elif self.ref is None:
+                return Match(i, j, "DATE", f"XXXX-{m:02d}-{d:02d}", "day", "holiday")
+            else:
+                dd = R.resolve_month_day(self.ref, m, d, cue)
+                if dd is None:
+                    return None
+                return Match(i, j, "DATE", T.day_value(dd), "day", "holiday", anchored=True)
+            return Match(i, j, "DATE", T.day_value(date(y, m, d)), "day", "holiday")
+        if yr is not None and 1300 <= yr[0] <= 1600:
+            hy, j, anch = yr[0], yr[1], False
+        elif self.ref is None:
+            return Match(i, j, "DATE", "XXXX-XX-XX", "day", "holiday", None, "hijri", f"XXXX-{m:02d}-{d:02d}")
+        else:
+            hy, anch = self._nearest_hijri_year(m, d, cue), True
+            if hy is None:
+                return None
+        g = R.hijri_to_gregorian(hy, m, d)
+        if g is None:
+            return None
+        return Match(i, j, "DATE", T.day_value(g), "day", "holiday", None, "hijri", f"{hy:04d}-{m:02d}-{d:02d}",
+                     (g, g), anch)
+
+    def _nearest_hijri_year(self, m: int, d: int, cue: int | None) -> int | None:
+        """Hijri year of the occurrence of Hijri month/day nearest the reference date (or strictly before /
+        after it with a cue)."""
+        assert self.ref is not None
+        h = R.gregorian_to_hijri(self.ref)
+        if h is None:
+            return None
+        best = None
+        for hy in (h[0] - 1, h[0], h[0] + 1):
+            g = R.hijri_to_gregorian(hy, m, d)
+            if g is None:
+                continue
+            delta = (g - self.ref).days
+            if (cue == -1 and delta >= 0) or (cue == 1 and delta <= 0):
+                continue
+            if cue == -1:
+                key = -delta
+            elif cue == 1:
+                key = delta
+            else:
+                key = abs(delta)
+            if best is None or key < best[0]:
+                best = (key, hy)
+        return best[1] if best else None
+
     def r_midnight(self, i: int) -> Match | None:
         """``منتصف الليل`` -> the reference day T24:00 (TimeML writes midnight as 24:00)."""
         if self.B[i] != "منتصف" or self.w(i + 1) != "الليل":
@@ -1259,7 +1322,7 @@ class _Doc:
             best = ref.year
         return Match(i, k + 1, "DATE", f"{best:04d}-{s}", "season", "season", anchored=True)
 
-    RULES = ("r_numeric", "r_date", "r_day_range", "r_year", "r_century", "r_weekday", "r_relday", "r_part", "r_midnight", "r_first_minute",
+    RULES = ("r_numeric", "r_date", "r_day_range", "r_year", "r_century", "r_weekday", "r_relday", "r_part", "r_holiday", "r_midnight", "r_first_minute",
              "r_time", "r_relperiod", "r_ago", "r_duration", "r_set", "r_quarter", "r_season")
 
     def scan(self) -> list[Match]:

@@ -41,6 +41,7 @@ __all__ = [
     "TENS",
     "SEASONS",
     "DECADES",
+    "HOLIDAYS",
 ]
 
 _FOLD_TABLE = str.maketrans(
@@ -265,3 +266,17 @@ for _w, _d in {"العشرين": 2, "الثلاثين": 3, "الأربعين": 4
                "الثمانين": 8, "التسعين": 9}.items():
     for _suf in ("يات", "ات"):  # التسعينيات / التسعينات
         DECADES[_key(_w + _suf)] = _d
+
+# --- fixed-date holidays: folded name -> (calendar, month, day); Hijri feasts on the Umm al-Qura calendar ----
+HOLIDAYS: dict[str, tuple[str, int, int]] = {_key(k): v for k, v in {
+    "عيد الفطر": ("hijri", 10, 1),
+    "عيد الأضحى": ("hijri", 12, 10),
+    "يوم عرفة": ("hijri", 12, 9),
+    "وقفة عرفة": ("hijri", 12, 9),
+    "رأس السنة الهجرية": ("hijri", 1, 1),
+    "المولد النبوي": ("hijri", 3, 12),
+    "ذكرى المولد النبوي": ("hijri", 3, 12),
+    "يوم عاشوراء": ("hijri", 1, 10),
+    "رأس السنة الميلادية": ("gregorian", 1, 1),
+    "عيد الميلاد المجيد": ("gregorian", 12, 25),
+}.items()}

@@ -53,6 +53,7 @@ def trigger_words() -> frozenset[str]:
         t.update({f"يوم {bare}", f"كل {bare}"})
     t.update({"امس", "البارحه", "غدا", "الغد", "بعد غد", "يوم غد", "اليوم"})
     t.update({"الليله", "الدقيقه الاولي", "الساعه", "القرن", "منتصف الليل"})
+    t.update(k.split()[-1] if k.split()[0] in ("يوم", "وقفه") else " ".join(k.split()[:2]) for k in L.HOLIDAYS)
     periods = [_strip_article(p) for p in L.PERIODS]
     for p in periods:
         for cue in L.CUES:
