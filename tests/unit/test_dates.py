@@ -114,3 +114,30 @@ def test_frame_empty_input_keeps_schema() -> None:
 def test_frame_missing_column_names_it() -> None:
     with pytest.raises(KeyError, match="published_date"):
         extract_dates_frame(pl.DataFrame({"doc_id": ["a"], "raw_text": ["x"]}))
+
+
+def test_frame_schema_is_the_warehouse_table() -> None:
+    from akhbar.schemas import DATE_MENTIONS
+
+    docs = pl.DataFrame({"doc_id": ["a"], "raw_text": ["في 15 رمضان 1441 هـ"], "published_date": [REF]},
+                        schema={"doc_id": pl.String, "raw_text": pl.String, "published_date": pl.Date})
+    out = extract_dates_frame(docs)
+    assert out.schema == DATE_MENTIONS.polars_schema
+    row = out.row(0, named=True)
+    assert (row["calendar"], row["hijri_text"], row["value"]) == ("hijri", "1441-09-15", "2020-05-08")
+
+
+def test_docstring_examples_run() -> None:
+    import doctest
+
+    import akhbar.dates.evaluate
+    import akhbar.dates.grammar
+    import akhbar.dates.lexicon
+    import akhbar.dates.resolve
+    import akhbar.dates.timex
+    import akhbar.dates.triggers
+
+    for mod in (dates_pkg, akhbar.dates.lexicon, akhbar.dates.timex, akhbar.dates.resolve, akhbar.dates.grammar,
+                akhbar.dates.triggers, akhbar.dates.evaluate):
+        failed, _ = doctest.testmod(mod)
+        assert failed == 0, mod.__name__

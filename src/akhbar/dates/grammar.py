@@ -24,7 +24,6 @@ from akhbar.dates import timex as T
 
 __all__ = ["Match", "scan", "tokenise_folded"]
 
-_TOKEN_RE = re.compile(r"[0-9]+|[^\W\d_]+|\S")
 
 
 @dataclass(slots=True)
@@ -161,7 +160,6 @@ _S_NOUN_PREFIXES = tuple(_k(w) for w in (
 _AMBIGUOUS_MONTHS = {_k(w) for w in ("مارس", "آب", "ماي", "تموز", "أيار")}
 _PROCLITICS = ("وب", "ول", "وك", "فب", "فل", "و", "ف", "ب", "ل", "ك")
 
-_WEEKDAY_WORDS = set(L.WEEKDAYS)
 _KNOWN: set[str] = set()
 for _tbl in (_MONTHS, _HMONTHS, _REL, _PARTS, _ADVERBS, _HOLIDAYS):
     _KNOWN.update(_tbl)
@@ -417,8 +415,6 @@ class _Doc:
             return None
         if self.w(k2) == _MIN:
             k2 += 1
-        elif b == "اول" and False:
-            pass
         return (v, k2) if 1 <= v <= 31 else None
 
     def cue_at(self, k: int) -> int | None:
@@ -815,8 +811,7 @@ class _Doc:
                 return None
             if self.b(j) in L.UNITS or self.w(j) in ("%", "٪"):
                 return None
-        if era == "h" or (era is None and kw and 1300 <= y <= 1500 and self.ref is not None
-                          and self.ref.year > 1900 and False):
+        if era == "h":
             iv = R.hijri_year_interval(y)
             if iv is None:
                 return None
@@ -936,8 +931,7 @@ class _Doc:
             d, xval, j, anch, kind = a
             if d is not None:
                 return Match(i, j, "TIME", f"{T.day_value(d)}T{code}", "partofday", "part_of_day", anchored=anch)
-            base = xval if kind != "weekday" else xval
-            return Match(i, j, "TIME", f"{base}T{code}", "partofday", "part_of_day")
+            return Match(i, j, "TIME", f"{xval}T{code}", "partofday", "part_of_day")
         if self.B[i] == "الليله":
             if i > 0 and self.B[i - 1] in ("تلك", "ذلك", "مثل", "نفس"):
                 return None  # تلك الليلة: anaphoric
