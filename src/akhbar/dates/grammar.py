@@ -144,6 +144,8 @@ _Y_NOUN_PREFIXES = tuple(_k(w) for w in (
     "يمن", "يونان", "يابان", "ياسر", "يوسف", "يحيى", "يعقوب", "يونس", "يزيد", "يافا", "يسار", "يورو", "يوتيوب",
     "يونسكو", "يونيسيف", "يقول", "يقال", "يبدو", "يعتبر", "يعد", "ياسين", "يسري", "يوغ", "يوك", "يوه",
 ))
+_QUOTES = {"«", "»", '"', "“", "”", "'", "‘", "’"}
+_FROM_ON = {_k(w) for w in ("اعتبارا", "ابتداء", "بدءا", "انطلاقا", "اعتبارًا", "ابتداءً", "بدءًا")}
 _PAST_WORDS = {_k(w) for w in ("كان", "كانت", "كانوا", "منذ", "سبق", "وقعت", "وقع", "جرت", "شهدت", "شهد")}
 _SENT_END = {".", "!", "?", "؟", "؛", ":", "\n"}
 _FUTURE_WORDS = {_k(w) for w in (
@@ -421,7 +423,9 @@ class _Doc:
         return L.CUES.get(self.b(k))
 
     def future_context(self, i: int) -> bool:
-        """Whether the clause before token i points forward (س-verb, سوف, من المقرر ...)."""
+        """Whether the clause before token i points forward (س-verb, سوف, من المقرر, اعتبارا من ...)."""
+        if (self.w(i - 1) == _MIN and self.b(i - 2) in _FROM_ON) or self.b(i - 1) in ("بحلول", "حلول"):
+            return True
         for k in range(i - 1, max(-1, i - 9), -1):
             w = self.W[k]
             if w in _SENT_END or (k + 1 < self.n and "\n" in self.text[self.E[k]:self.S[k + 1]]):
@@ -910,6 +914,8 @@ class _Doc:
         if word == "اليوم":
             if self.b(j) in _YOUM_BLOCK_NEXT or (i > 0 and self.B[i - 1] in _YOUM_BLOCK_PREV):
                 return None
+            if self.w(i - 1) in _QUOTES and self.w(j) in _QUOTES:
+                return None  # لـ«اليوم»: the Saudi daily al-Yaum, quoted
         off = int(off)  # type: ignore[arg-type]
         if off == -1 and self.w(j) == "الاول":
             off, j = -2, j + 1
