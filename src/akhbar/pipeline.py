@@ -81,42 +81,30 @@ class TokenisedBatch:
 def tokenise_batch(documents: pl.DataFrame) -> TokenisedBatch:
     """Normalise and tokenise every document of the batch.
 
+    Tokens come from the vectorised :func:`akhbar.tokenise.tokenise_frame`; sentence spans are the first
+    token start and last token end of each sentence (as :func:`akhbar.tokenise.sentence_spans`).
+
     Args:
         documents: needs ``doc_id`` (String) and ``raw_text`` (String).
     Returns:
         tokens and sentences frames (spans in code points of raw_text) and the Token lists per doc_id.
     """
-    from akhbar.tokenise import sentence_spans, tokenise
+    from akhbar.tokenise import Token, tokenise_frame
 
     t0 = time.perf_counter()
+    tokens = schemas.conform(tokenise_frame(documents), schemas.TOKENS)
+    spans = (
+        tokens.group_by(["doc_id", "sentence_index"], maintain_order=True)
+        .agg(pl.col("start_char").min(), pl.col("end_char").max())
+        .join(documents.select("doc_id", "raw_text"), on="doc_id", how="left", maintain_order="left")
+        .with_columns(pl.col("raw_text").str.slice(pl.col("start_char"), pl.col("end_char") - pl.col("start_char"))
+                      .alias("text"))
+    )
+    sentences = schemas.conform(spans, schemas.SENTENCES)
     token_lists: dict[str, list[Any]] = {}
-    tok_cols: dict[str, list[Any]] = {c: [] for c in schemas.TOKENS.column_names}
-    sent_cols: dict[str, list[Any]] = {c: [] for c in schemas.SENTENCES.column_names}
-    for doc_id, raw in documents.select("doc_id", "raw_text").iter_rows():
-        toks = tokenise(raw)
-        token_lists[doc_id] = toks
-        for t in toks:
-            tok_cols["doc_id"].append(doc_id)
-            tok_cols["token_index"].append(t.token_index)
-            tok_cols["sentence_index"].append(t.sentence_index)
-            tok_cols["start_char"].append(t.start_char)
-            tok_cols["end_char"].append(t.end_char)
-            tok_cols["text"].append(t.text)
-            tok_cols["norm"].append(t.norm)
-            tok_cols["kind"].append(t.kind)
-            tok_cols["prefix"].append(t.prefix)
-            tok_cols["stem"].append(t.stem)
-            tok_cols["suffix"].append(t.suffix)
-            tok_cols["stem_start"].append(t.stem_start)
-            tok_cols["stem_end"].append(t.stem_end)
-        for i, (s, e) in enumerate(sentence_spans(raw)):
-            sent_cols["doc_id"].append(doc_id)
-            sent_cols["sentence_index"].append(i)
-            sent_cols["start_char"].append(s)
-            sent_cols["end_char"].append(e)
-            sent_cols["text"].append(raw[s:e])
-    tokens = pl.DataFrame(tok_cols, schema=schemas.TOKENS.polars_schema)
-    sentences = pl.DataFrame(sent_cols, schema=schemas.SENTENCES.polars_schema)
+    fields = [c for c in schemas.TOKENS.column_names if c != "doc_id"]
+    for doc_id, group in tokens.group_by("doc_id", maintain_order=True):
+        token_lists[doc_id[0]] = [Token(**dict(zip(fields, row))) for row in group.select(fields).iter_rows()]
     return TokenisedBatch(tokens, sentences, token_lists, time.perf_counter() - t0)
 
 
