@@ -141,3 +141,10 @@ def test_docstring_examples_run() -> None:
                 akhbar.dates.triggers, akhbar.dates.evaluate):
         failed, _ = doctest.testmod(mod)
         assert failed == 0, mod.__name__
+
+
+def test_datetime_reference_counts_as_its_day() -> None:
+    from datetime import datetime
+
+    got = extract_dates("وصل الوفد أمس", datetime(2020, 1, 13, 23, 30))
+    assert [(m.value, m.reference_date) for m in got] == [("2020-01-12", REF)]

@@ -13,7 +13,7 @@ by :func:`akhbar.dates.lexicon.fold`; spans are mapped back to raw code points w
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from akhbar.dates import grammar as _grammar
@@ -81,7 +81,7 @@ def extract_dates(raw: str, reference_date: date | None = None) -> list[DateMent
 
     Args:
         raw: the document text exactly as stored (``documents.raw_text``).
-        reference_date: the publication date; relative expressions (weekdays, أمس, الشهر الماضي, a month
+        reference_date: the publication date (a ``datetime`` counts as its calendar day); relative expressions (weekdays, أمس, الشهر الماضي, a month
             without a year) are resolved against it. None leaves them in TIMEX3 placeholder form
             (``XXXX-04-04``, ``XXXX-WXX-1``) with ``anchored`` False.
 
@@ -93,6 +93,8 @@ def extract_dates(raw: str, reference_date: date | None = None) -> list[DateMent
     """
     if not raw:
         return []
+    if isinstance(reference_date, datetime):
+        reference_date = reference_date.date()  # a timestamp: its calendar day
     out: list[DateMention] = []
     for lo, hi in _windows(raw):
         _extract_span(raw, lo, hi, reference_date, out)
