@@ -223,6 +223,40 @@ def train_ner(
     sys.stdout.write(json.dumps(result, ensure_ascii=False, default=str, indent=2) + "\n")
 
 
+@app.command()
+def report(
+    warehouse: Annotated[Optional[Path], typer.Option(help="Warehouse folder [default: warehouse/].")] = None,
+    out_file: Annotated[Optional[Path], typer.Option("--out", help="HTML file [default: <warehouse>/report.html].")] = None,
+    run_id: Annotated[Optional[str], typer.Option("--run", help="Run to describe [default: the latest].")] = None,
+    data_docs: Annotated[bool, typer.Option("--data-docs/--no-data-docs",
+                                            help="Build the run's Great Expectations Data Docs when missing.")] = True,
+    rebuild_data_docs: Annotated[bool, typer.Option(help="Rebuild the run's Data Docs even if present.")] = False,
+) -> None:
+    """Write the run report: one self-contained HTML page (summary, rejects, validation, entities, charts)."""
+    from akhbar.datadocs import build_data_docs, data_docs_index
+    from akhbar.report import build_report
+
+    settings = _settings(warehouse)
+    try:
+        docs_index = None
+        if data_docs or rebuild_data_docs:
+            from akhbar.storage import Warehouse
+
+            runs = Warehouse(settings.warehouse_dir).query("SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 1")
+            target = run_id or (runs["run_id"][0] if runs.height else None)
+            if target is not None:
+                docs_index = data_docs_index(settings.warehouse_dir, target)
+                if rebuild_data_docs or not docs_index.is_file():
+                    console.print(f"building Great Expectations Data Docs for run {target} ...")
+                    docs_index = build_data_docs(settings.warehouse_dir, target)
+        path = build_report(settings.warehouse_dir, out_file, run_id=run_id, data_docs_index=docs_index)
+    except AkhbarError as exc:
+        console.print(f"[red]akhbar report:[/red] {exc}")
+        raise typer.Exit(1) from None
+    console.print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB)")
+    out.print(str(path), highlight=False, soft_wrap=True)
+
+
 def main() -> None:  # pragma: no cover
     app()
 
