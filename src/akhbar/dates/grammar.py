@@ -273,6 +273,10 @@ class _Doc:
     def b(self, k: int) -> str:
         return self.B[k] if 0 <= k < self.n else ""
 
+    def glued_before(self, i: int, chars: tuple[str, ...]) -> bool:
+        """Whether token i directly follows (no space) a token in ``chars`` (``2:1``, ``3-1``, ``1/12``)."""
+        return i > 0 and self.W[i - 1] in chars and self.S[i] == self.E[i - 1]
+
     def adjacent(self, k: int) -> bool:
         """True when token k follows token k-1 with only spaces between (no line break)."""
         return "\n" not in self.text[self.E[k - 1]:self.S[k]]
@@ -479,8 +483,10 @@ class _Doc:
             off, k2 = rel
             if self.w(k2) in ("الاول",) and off == -1:
                 off, k2 = -2, k2 + 1
+            if self.b(k2) in L.WEEKDAYS and not self._weekday_blocked(k2):
+                k2 += 1  # مساء اليوم الأحد، صباح أمس السبت
             d = self.ref + timedelta(days=int(off)) if self.ref else None  # type: ignore[arg-type]
-            return d, "XXXX-XX-XX", k2, True, "rel"
+            return d, "XXXX-XX-XX", k2, self.ref is not None, "rel"
         wd = L.WEEKDAYS.get(self.b(k))
         if wd is not None and not self._weekday_blocked(k):
             k2 = k + 1
@@ -743,9 +749,10 @@ class _Doc:
         a, b, c = w, self.W[i + 2], self.W[i + 4]
         if not (_is_digits(b) and _is_digits(c)):
             return None
-        if self.w(i - 1) in ("/", "-", ".", ":") or self.w(i + 5) in ("/", ":") or (
-                self.w(i + 5) in ("-", ".") and _is_digits(self.w(i + 6))):
-            return None
+        if self.glued_before(i, ("/", "-", ".", ":")) or (
+                i + 5 < self.n and self.S[i + 5] == self.E[i + 4] and self.W[i + 5] in ("/", ":", "-", ".")
+                and _is_digits(self.w(i + 6))):
+            return None  # part of a longer run of numbers (a version, a phone number, 1/12/2020/5)
         if len(a) == 4 and len(b) <= 2 and len(c) <= 2:
             y, m, d = int(a), int(b), int(c)
         elif len(c) == 4 and len(a) <= 2 and len(b) <= 2:
@@ -1057,7 +1064,8 @@ class _Doc:
                 k += 2
             elif not saa:
                 return None
-            if not saa and (self.w(i - 1) in (":", "-", "/", ".") or self.w(k) in (":", "-")):
+            if not saa and (self.glued_before(i, (":", "-", "/", ".")) or (
+                    self.w(k) in (":", "-") and self.S[k] == self.E[k - 1])):
                 return None
         elif saa and self.B[k] in L.ORDINALS_F:
             hour = L.ORDINALS_F[self.B[k]]

@@ -191,6 +191,7 @@ PARTS_OF_DAY: dict[str, str] = {_key(k): v for k, v in {
 PART_ADVERBS: dict[str, tuple[str, int]] = {_key(k): v for k, v in {
     "صباحا": ("MO", 0), "صباح": ("MO", 0), "فجرا": ("MO", 0), "ظهرا": ("AF", 12), "عصرا": ("AF", 12),
     "مساء": ("EV", 12), "مساءا": ("EV", 12), "ليلا": ("NI", 12), "بعد الظهر": ("AF", 12),
+    "ص": ("MO", 0), "م": ("EV", 12),  # 11:45 ص / 11:45 م, as news sites print times (after a clock only)
 }.items()}
 
 # --- tense cues after a period: -1 past, 0 current, +1 next -----------------------------------------------------
