@@ -81,8 +81,8 @@ def extract_dates(raw: str, reference_date: date | None = None) -> list[DateMent
 
     Args:
         raw: the document text exactly as stored (``documents.raw_text``).
-        reference_date: the publication date (a ``datetime`` counts as its calendar day); relative expressions (weekdays, أمس, الشهر الماضي, a month
-            without a year) are resolved against it. None leaves them in TIMEX3 placeholder form
+        reference_date: the publication date (a ``datetime`` counts as its calendar day); relative
+            expressions (weekdays, أمس, الشهر الماضي, a month without a year) are resolved against it. None leaves them in TIMEX3 placeholder form
             (``XXXX-04-04``, ``XXXX-WXX-1``) with ``anchored`` False.
 
     Returns:

@@ -178,7 +178,8 @@ _KNOWN.update(k[2:] for k in L.DECADES)  # ثمانينيات without the articl
 _STARTERS = frozenset(
     set(L.MODS) | {_YAWM, _SHAHR, _KULL, _AYYAM, _SAA, _CENTURY, _FASL, "ال", _k("الدقيقة")}
     | set(L.WEEKDAYS) | set(_MONTHS) | set(_HMONTHS) | _YEAR_WORDS | set(L.DECADES) | {k[2:] for k in L.DECADES}
-    | set(_REL) | set(_PARTS) | set(_HOLIDAYS) | _HADHA | set(L.PERIODS) | {_k("قبل"), _k("منذ"), _k("بعد")} | set(L.UNITS)
+    | set(_REL) | set(_PARTS) | set(_HOLIDAYS) | _HADHA | set(L.PERIODS) | {_k("قبل"), _k("منذ"), _k("بعد")}
+    | set(L.UNITS)
     | set(L.CARDINALS) | set(L.TENS) | {_k(w) for w in ("أحد", "احدى", "إحدى", "اثنا", "اثني", "اثنتا", "اثنتي")}
     | set(_PLURAL_DEF) | set(_SET_ADVERBS) | set(_QUARTER) | set(L.SEASONS) | set(L.ORDINALS_M) | {"غره"}
     | {"ال" + k for k, (_, implied) in L.UNITS.items() if implied == 2}
@@ -1330,7 +1331,9 @@ class _Doc:
             best = ref.year
         return Match(i, k + 1, "DATE", f"{best:04d}-{s}", "season", "season", anchored=True)
 
-    RULES = ("r_numeric", "r_date", "r_day_range", "r_year", "r_century", "r_weekday", "r_relday", "r_part", "r_holiday", "r_midnight", "r_first_minute",
+    #: Rule methods tried at every candidate token; the longest match wins, the earlier rule on a tie.
+    RULES = ("r_numeric", "r_date", "r_day_range", "r_year", "r_century", "r_weekday", "r_relday", "r_part",
+             "r_holiday", "r_midnight", "r_first_minute",
              "r_time", "r_relperiod", "r_ago", "r_duration", "r_set", "r_quarter", "r_season")
 
     def scan(self) -> list[Match]:
