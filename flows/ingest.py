@@ -41,6 +41,14 @@ __all__ = ["ingest_flow", "make_task_runner", "PROGRESS_CALLBACK"]
 PROGRESS_CALLBACK: Callable[[int, int], None] | None = None
 
 
+def _report_progress(read: int, done: int) -> None:
+    """Call :data:`PROGRESS_CALLBACK` if set. The flow body must not name the hook itself: Dask (and
+    ``flow.serve``) pickle the flow function by value with the globals it names, and the CLI's hook holds
+    a rich progress bar whose RLock cannot be pickled ("Could not serialize object of type LLGExpr")."""
+    if PROGRESS_CALLBACK is not None:
+        PROGRESS_CALLBACK(read, done)
+
+
 def make_task_runner(kind: str = "threads", max_workers: int = 2, dask_address: str | None = None) -> Any:
     """The Prefect task runner named by the ``task_runner`` setting.
 
@@ -75,6 +83,7 @@ def ingest_flow(
     max_document_chars: int = 10_000_000,
     storage_compatibility_version: str | None = "v1.0.0",
     strict: bool = False,
+    field_names: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Ingest ``paths`` into the warehouse at ``warehouse_dir``; return the run summary.
 
@@ -84,6 +93,7 @@ def ingest_flow(
             MANIFEST.csv beside them).
         batch_size_docs: documents per batch task.
         strict: fail the run (load nothing) when any input is rejected.
+        field_names: JSON/CSV field names to try first, e.g. ``{"text": "matn", "published": "tarikh"}``.
     Returns:
         The summary: run_id, flow_run_id, counts (read, loaded, rejected, skipped), rows per table,
         validation outcome per table, stage seconds, wall seconds, warehouse and Parquet locations.
@@ -112,7 +122,8 @@ def ingest_flow(
         known = wh.known_doc_ids()
         seen: dict[str, str] = {}
         stream = iter(iter_source_batches(paths, batch_size_docs=batch_size_docs, published=published,
-                                          max_file_bytes=max_file_bytes, max_document_chars=max_document_chars))
+                                          max_file_bytes=max_file_bytes, max_document_chars=max_document_chars,
+                                          field_names=field_names))
         in_flight: deque[tuple[int, Any, Any, Any, pl.DataFrame]] = deque()
 
         def drain_one() -> None:
@@ -140,8 +151,7 @@ def ingest_flow(
             for name, n in written.items():
                 rows[name] += n
             counts["loaded"] += docs.height
-            if PROGRESS_CALLBACK is not None:
-                PROGRESS_CALLBACK(counts["read"], counts["loaded"])
+            _report_progress(counts["read"], counts["loaded"])
 
         batch_no = 0
         while True:

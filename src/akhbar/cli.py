@@ -63,6 +63,11 @@ def run(
     dask_address: Annotated[Optional[str], typer.Option(help="tcp://HOST:PORT of a Dask scheduler.")] = None,
     workers: Annotated[Optional[int], typer.Option(help="Threads or Dask workers.")] = None,
     strict: Annotated[bool, typer.Option(help="Fail the run (load nothing) if any input is rejected.")] = False,
+    text_field: Annotated[Optional[str], typer.Option(help="JSON/CSV field holding the article text.")] = None,
+    title_field: Annotated[Optional[str], typer.Option(help="JSON/CSV field holding the title.")] = None,
+    url_field: Annotated[Optional[str], typer.Option(help="JSON/CSV field holding the URL.")] = None,
+    published_field: Annotated[Optional[str], typer.Option(help="JSON/CSV field holding the publication date.")] = None,
+    source_field: Annotated[Optional[str], typer.Option(help="JSON/CSV field holding the source name.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Run the ingest flow on PATHS (default seeds/) into the warehouse and print a summary."""
@@ -71,6 +76,8 @@ def run(
                          dask_address=dask_address, max_workers=workers)
     pub = _parse_date(published)
     paths = paths or ["seeds"]
+    field_names = {k: v for k, v in {"text": text_field, "title": title_field, "url": url_field,
+                                     "published": published_field, "source": source_field}.items() if v}
     from akhbar.settings import apply_offline_env
 
     apply_offline_env(settings.prefect_home.resolve())
@@ -92,6 +99,7 @@ def run(
                 max_in_flight=settings.max_workers + 1, lock_timeout_seconds=settings.lock_timeout_seconds,
                 max_file_bytes=settings.max_file_bytes, max_document_chars=settings.max_document_chars,
                 storage_compatibility_version=settings.storage_compatibility_version, strict=strict,
+                field_names=field_names or None,
             )
         except AkhbarError as exc:
             console.print(f"[red]akhbar run failed:[/red] {exc}")
@@ -221,6 +229,97 @@ def train_ner(
 
     result = _train(out_dir, seed=seed) if out_dir else _train(seed=seed)
     sys.stdout.write(json.dumps(result, ensure_ascii=False, default=str, indent=2) + "\n")
+
+
+server_app = typer.Typer(no_args_is_help=True,
+                         help="A private Prefect server for a warehouse (needed by `serve` and by Dask runs).")
+app.add_typer(server_app, name="server")
+
+
+@app.command()
+def serve(
+    inbox: Annotated[Path, typer.Argument(help="Folder of incoming articles (created when missing).")],
+    cron: Annotated[Optional[str], typer.Option(help='Cron schedule (UTC), e.g. "*/15 * * * *".')] = None,
+    interval: Annotated[Optional[float], typer.Option(help="Or run every SECONDS.")] = None,
+    warehouse: Annotated[Optional[Path], typer.Option(help="Warehouse folder [default: warehouse/].")] = None,
+    published: Annotated[Optional[str], typer.Option(help="Publication date YYYY-MM-DD for documents without one.")] = None,
+    batch_size: Annotated[Optional[int], typer.Option("--batch-size", help="Documents per batch.")] = None,
+    workers: Annotated[Optional[int], typer.Option(help="Threads per run.")] = None,
+) -> None:
+    """Serve the ingest flow on a schedule over INBOX: each run loads only the new articles (by content hash).
+
+    Needs a running Prefect server: `akhbar server start` (same --warehouse), or PREFECT_API_URL. Stop with
+    Ctrl-C (the deployment is paused until served again).
+    """
+    settings = _settings(warehouse, batch_size_docs=batch_size, max_workers=workers)
+    from akhbar.settings import apply_offline_env
+
+    apply_offline_env(settings.prefect_home.resolve())
+    from flows.serve import serve_ingest
+
+    try:
+        serve_ingest(
+            inbox, warehouse_dir=settings.warehouse_dir, cron=cron, interval_seconds=interval,
+            max_workers=settings.max_workers, published=_parse_date(published),
+            batch_size_docs=settings.batch_size_docs, parquet_root=settings.parquet_root,
+            lock_timeout_seconds=settings.lock_timeout_seconds, max_file_bytes=settings.max_file_bytes,
+            max_document_chars=settings.max_document_chars,
+            storage_compatibility_version=settings.storage_compatibility_version,
+        )
+    except AkhbarError as exc:
+        console.print(f"[red]akhbar serve:[/red] {exc}")
+        raise typer.Exit(1) from None
+
+
+@server_app.command("start")
+def server_start(
+    warehouse: Annotated[Optional[Path], typer.Option(help="Warehouse folder [default: warehouse/].")] = None,
+    port: Annotated[Optional[int], typer.Option(help="TCP port [default: a free one].")] = None,
+    host: Annotated[str, typer.Option(help="Interface to bind; loopback unless workers are remote.")] = "127.0.0.1",
+    timeout: Annotated[float, typer.Option(help="Seconds to wait until it answers.")] = 180.0,
+) -> None:
+    """Start `prefect server start` in the background (PREFECT_HOME under the warehouse, offline settings)."""
+    from flows.server import start_server
+
+    settings = _settings(warehouse)
+    try:
+        info = start_server(settings.warehouse_dir, host=host, port=port, timeout_seconds=timeout)
+    except AkhbarError as exc:
+        console.print(f"[red]akhbar server start:[/red] {exc}")
+        raise typer.Exit(1) from None
+    console.print(f"Prefect server running (pid {info.pid}, log {info.log_path}). For Dask runs and other shells:")
+    out.print(f"export PREFECT_API_URL={info.api_url}", highlight=False, soft_wrap=True)
+
+
+@server_app.command("status")
+def server_status_cmd(
+    warehouse: Annotated[Optional[Path], typer.Option(help="Warehouse folder [default: warehouse/].")] = None,
+) -> None:
+    """Say whether the warehouse's Prefect server runs and answers (exit status 1 when not)."""
+    from flows.server import server_status
+
+    settings = _settings(warehouse)
+    info, healthy = server_status(settings.warehouse_dir)
+    if info is None:
+        out.print(f"no Prefect server for {settings.warehouse_dir}; start one with `akhbar server start`")
+        raise typer.Exit(1)
+    state = "healthy" if healthy else "starting or not answering"
+    out.print(f"{state}: pid {info.pid}, PREFECT_API_URL={info.api_url}, log {info.log_path}", highlight=False,
+              soft_wrap=True)
+    if not healthy:
+        raise typer.Exit(1)
+
+
+@server_app.command("stop")
+def server_stop(
+    warehouse: Annotated[Optional[Path], typer.Option(help="Warehouse folder [default: warehouse/].")] = None,
+) -> None:
+    """Stop the warehouse's Prefect server (its whole process group)."""
+    from flows.server import stop_server
+
+    settings = _settings(warehouse)
+    info = stop_server(settings.warehouse_dir)
+    out.print(f"stopped the Prefect server (pid {info.pid})" if info else "no Prefect server was running")
 
 
 @app.command()
