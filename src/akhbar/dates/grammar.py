@@ -95,6 +95,9 @@ _APPROX = {_k(w) for w in ("نحو", "حوالي", "حوالى", "قرابة", "
 _MORE_LESS = {_k(w) for w in ("أكثر", "أقل")}
 _DUAL_CUES = {_k(w) for w in ("الماضيين", "المقبلين", "القادمين", "الأخيرين", "الماضيتين", "المقبلتين",
                               "القادمتين", "الأخيرتين", "المنصرمين", "الفائتين", "السابقين")}
+#: Words after which a bare singular unit is a duration of one (لمدة شهر، خلال أسبوع، طوال يوم).
+_SINGULAR_HEADS = {_k(w) for w in ("لمدة", "مدة", "طوال", "طيلة", "نحو", "حوالي", "خلال", "غضون", "مدى", "قرابة",
+                                   "زهاء", "حوالى")}
 _FEW = {_k(w) for w in ("القليلة", "القليله", "الأخيرة")}
 _VAGUE_SPAN_ADJ = {_k(w) for w in ("الماضية", "الأخيرة", "المقبلة", "القادمة", "الفائتة", "المنصرمة", "السابقة")}
 _LAST_ADJ = {_k(w) for w in ("الأخيرة", "الأخير", "الماضية", "الماضي", "المقبلة", "القادمة", "المنصرمة",
@@ -107,8 +110,13 @@ _NAME_HEADS = {_k(w) for w in (
     "مدرسة", "مركز", "قناة", "صحيفة", "جريدة", "مجلة", "حزب", "جماعة", "جبهة", "كتلة", "معسكر", "قاعدة",
     "مجمع", "برج", "بناية", "عمارة", "مسجد", "كنيسة", "لواء", "كتيبة", "مؤسسة", "منطقة", "قرية", "بلدة",
     "حركتي", "فريقي", "قوي", "لقوى", "ثوار", "شباب", "اتفاق", "اتفاقية", "بيان", "إعلان", "مبادرة", "قرار",
-    "دستور", "نظام", "جمهورية", "عهد", "تظاهرات", "مظاهرات", "احتجاجات",
+    "دستور", "نظام", "جمهورية", "عهد", "تظاهرات", "مظاهرات", "احتجاجات", "هجمات", "أحداث", "حرب",
+    "اعتداءات", "تفجيرات", "ذكرى", "نواب", "قيادات", "قادة", "أحزاب", "جمهور", "وزراء", "مسيحيي", "فريقا",
 )}
+_NAME_HEADS |= {p + w for w in _NAME_HEADS for p in ("ل", "و", "ب")}
+#: Prepositions that make a day-month a date even where it could be a name (في 14 آذار).
+_DATE_PREPS = {_k(w) for w in ("في", "وفي", "يوم", "منذ", "ومنذ", "حتى", "بتاريخ", "تاريخ", "قبل", "بعد", "من",
+                               "إلى", "الى", "بين", "الموافق", "لغاية", "بحلول")}
 #: Words after اليوم that make it a noun phrase (اليوم العالمي، اليوم التالي), not "today".
 _YOUM_BLOCK_NEXT = {_k(w) for w in (
     "العالمي", "الوطني", "الدولي", "الأول", "الثاني", "الثالث", "الرابع", "الخامس", "السادس", "السابع",
@@ -557,6 +565,9 @@ class _Doc:
             k4 = k3 + 1 if cue is not None else k3
             if cue is None and i > 0 and self.B[i - 1] in _NAME_HEADS:
                 return None
+            if cue is None and m == 3 and d in (8, 14) and self.B[k3 - 1] == "اذار" and not (
+                    i > 0 and self.B[i - 1] in _DATE_PREPS):
+                return None  # 8 آذار / 14 آذار: the Lebanese political camps, unless "in/on/since"
             if self.ref is None:
                 return Match(i, k4, "DATE", f"XXXX-{m:02d}-{d:02d}", "day", "day_month", mod)
             dd2 = R.resolve_month_day(self.ref, m, d, cue, self.lean(i) if cue is None else None)
@@ -641,6 +652,8 @@ class _Doc:
         has_shahr = self.b(k) == _SHAHR
         if has_shahr:
             k += 1
+        if k == i and i > 0 and _is_digits(self.W[i - 1]) and len(self.W[i - 1]) <= 2:
+            return None  # the month of a day-month that was refused as a name (هجمات 11 سبتمبر)
         trig = mod is not None or has_shahr or (i > 0 and self.B[i - 1] in _TRIGGERS)
         gm = self.month_at(k, _MONTHS)
         if gm is not None:
@@ -835,8 +848,8 @@ class _Doc:
         b = self.b(k)
         d = L.DECADES.get(b)
         if d is None:
-            d = L.DECADES.get("ال" + b)
-            if d is None or k != i:
+            d = L.DECADES.get("ال" + b)  # ثمانينيات القرن الماضي: construct state, no article
+            if d is None or (k != i and mod is None):
                 return None
         j = k + 1
         if self.w(j) == _MIN and self.b(j + 1).startswith(("عمر", "العمر")):
@@ -1235,7 +1248,7 @@ class _Doc:
         if b.startswith("ال") and b[2:] in L.UNITS and L.UNITS[b[2:]][1] == 2 and self.b(i + 1) in _DUAL_CUES:
             return Match(i, i + 2, "DURATION", _dur_value(2, L.UNITS[b[2:]][0]), "duration", "duration")
         prev = self.B[i - 1] if i > 0 else ""
-        singular = prev in ("لمده", "مده", "طوال", "طيله", "نحو", "حوالي")
+        singular = prev in _SINGULAR_HEADS
         q = self.quantity(i, singular=singular)
         if q is None:
             return None

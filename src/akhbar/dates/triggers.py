@@ -67,7 +67,7 @@ def trigger_words() -> frozenset[str]:
             t.add(unit)
     singular = [u for u, (_, implied) in L.UNITS.items() if implied == 1]
     for head in ("قبل", "منذ", "بعد", "كل", "لمده", "مده", "طوال", "طيله", "نحو", "حوالي", "حوالي", "قرابه",
-                 "زهاء", "اكثر من", "اقل من"):
+                 "زهاء", "اكثر من", "اقل من", "خلال", "غضون", "مدي"):
         for u in singular:
             t.add(f"{head} {u}")
     t.update({"ساعه", "يوما", "عاما", "شهرا", "اسبوعا"})
