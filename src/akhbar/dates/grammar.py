@@ -911,6 +911,8 @@ class _Doc:
         if wd is None or self._weekday_blocked(k):
             return None
         k += 1
+        if self.w(k) == _MIN and self.b(k + 1) == _KULL and self.b(k + 2) == "اسبوع":
+            return Match(i, k + 3, "SET", f"XXXX-WXX-{wd}", "set", "set")  # يوم الأحد من كل أسبوع
         cue = self.cue_at(k)
         if cue is not None:
             k += 1
