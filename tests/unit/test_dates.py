@@ -89,6 +89,16 @@ def test_no_reference_date_leaves_placeholders() -> None:
         ("XXXX-WXX-1", False, None, None), ("XXXX-04-04", False, None, None)]
 
 
+@pytest.mark.parametrize(("text", "value"), [
+    ("الربع الأول من العام الجاري", "XXXX-Q1"), ("الصيف الماضي", "XXXX-SU"), ("القرن الماضي", "XX"),
+    ("الـ15 من الشهر الجاري", "XXXX-XX-15"), ("4 أبريل من العام الماضي", "XXXX-04-04"),
+    ("شهر رمضان المقبل", "XXXX-XX"), ("الأسبوع المقبل", "XXXX-WXX"), ("الساعة الثامنة مساء", "XXXX-XX-XXT20:00"),
+])
+def test_relative_forms_without_reference_stay_placeholders(text: str, value: str) -> None:
+    (m,) = extract_dates(text, None)
+    assert (m.text, m.value, m.anchored, m.interval_start) == (text, value, False, None)
+
+
 def test_frame_columns_types_and_rows() -> None:
     docs = pl.DataFrame(
         {"doc_id": ["a", "b", "c"], "raw_text": ["وصل الوفد أمس وسيغادر غدا.", "لا تاريخ هنا", "الأحد"],

@@ -555,6 +555,8 @@ class _Doc:
                 ry = self._rel_year(k3 + 1)
                 if ry is not None:
                     y, k4, anch = ry
+                    if y is None:
+                        return Match(i, k4, "DATE", f"XXXX-{m:02d}-{d:02d}", "day", "day_month_rel_year", mod)
                     try:
                         dd = date(y, m, d)
                     except ValueError:
@@ -578,7 +580,7 @@ class _Doc:
         if self.b(km) == "الشهر" and self.cue_at(km + 1) is not None:
             # في 15 من الشهر الجاري / الماضي
             if self.ref is None:
-                return None
+                return Match(i, km + 2, "DATE", f"XXXX-XX-{d:02d}", "day", "day_of_rel_month", mod)
             yy, mm = T.add_months(self.ref.year, self.ref.month, self.cue_at(km + 1) or 0)
             try:
                 dd3 = date(yy, mm, d)
@@ -613,20 +615,27 @@ class _Doc:
                          f"{hy2:04d}-{m:02d}-{d:02d}", (g, g), True)
         return None
 
-    def _rel_year(self, k: int) -> tuple[int, int, bool] | None:
-        """A year written as ``العام الماضي`` / ``عام 2019`` / ``2019`` after ``من``: (year, end, anchored)."""
+    def _rel_year(self, k: int) -> tuple[int | None, int, bool] | None:
+        """A year written as ``العام الماضي`` / ``عام 2019`` / ``2019`` after ``من``: (year, end, anchored).
+
+        The year is None for a relative year (العام الماضي) when there is no reference date.
+        """
         if self.b(k) in _YEAR_WORDS:
             yr = self.year_at(k + 1)
             if yr is not None:
                 return yr[0], yr[1], False
-            if self.b(k) in ("العام", "السنه") and self.ref is not None:
+            if self.b(k) in ("العام", "السنه"):
                 cue = self.cue_at(k + 1)
                 if cue is not None:
+                    if self.ref is None:
+                        return None, k + 2, False
                     return self.ref.year + cue, k + 2, True
         yr = self.year_at(k)
         if yr is not None:
             return yr[0], yr[1], False
-        if self.b(k) in _HADHA and self.b(k + 1) in ("العام", "السنه") and self.ref is not None:
+        if self.b(k) in _HADHA and self.b(k + 1) in ("العام", "السنه"):
+            if self.ref is None:
+                return None, k + 2, False
             return self.ref.year, k + 2, True
         return None
 
@@ -664,8 +673,8 @@ class _Doc:
             if self.w(k2) == _MIN:
                 ry = self._rel_year(k2 + 1)
                 if ry is not None:
-                    return Match(i, ry[1], "DATE", T.month_value(ry[0], m), "month", "month_rel_year", mod,
-                                 anchored=ry[2])
+                    mv = T.month_value(ry[0], m) if ry[0] is not None else f"XXXX-{m:02d}"
+                    return Match(i, ry[1], "DATE", mv, "month", "month_rel_year", mod, anchored=ry[2])
             cue = self.cue_at(k2)
             if cue is None and not trig and k2 - k > len(self._month_words(k)):
                 trig = True  # a pair (حزيران/يونيو، مايو أيار) is a month, whatever precedes it
@@ -1160,12 +1169,12 @@ class _Doc:
             return None
         if unit == "C":
             if self.ref is None:
-                return None
+                return Match(i, k, "DATE", "XX", "century", "relative_period", mod)
             return Match(i, k, "DATE", f"{self.ref.year // 100 + cue:02d}", "century", "relative_period", mod,
                          anchored=True)
         if unit == "E":
             if self.ref is None:
-                return None
+                return Match(i, k, "DATE", "XXX", "decade", "relative_period", mod)
             return Match(i, k, "DATE", f"{self.ref.year // 10 + cue:03d}", "decade", "relative_period", mod,
                          anchored=True)
         ref = self.ref
@@ -1307,7 +1316,7 @@ class _Doc:
         if ry is None:
             return None
         y, j, anch = ry
-        return Match(i, j, "DATE", f"{y:04d}-{kind}{o}", "quarter" if kind == "Q" else "half", "quarter",
+        return Match(i, j, "DATE", f"{'XXXX' if y is None else f'{y:04d}'}-{kind}{o}", "quarter" if kind == "Q" else "half", "quarter",
                      anchored=anch)
 
     def r_season(self, i: int) -> Match | None:
@@ -1324,12 +1333,15 @@ class _Doc:
         k += 1
         ry = self._rel_year(k + (1 if self.w(k) == _MIN else 0))
         if ry is not None and not this:
-            return Match(i, ry[1], "DATE", f"{ry[0]:04d}-{s}", "season", "season", anchored=ry[2])
+            yv = "XXXX" if ry[0] is None else f"{ry[0]:04d}"
+            return Match(i, ry[1], "DATE", f"{yv}-{s}", "season", "season", anchored=ry[2])
         cue = self.cue_at(k)
         if this and cue is None:
             cue, k = 0, k - 1  # هذا الصيف: the current one
-        if cue is None or self.ref is None:
+        if cue is None:
             return None
+        if self.ref is None:
+            return Match(i, k + 1, "DATE", f"XXXX-{s}", "season", "season")
         ref = self.ref
         best = None
         for y in range(ref.year - 2, ref.year + 2):
