@@ -73,9 +73,14 @@ class ReportData:
         validation: ``validation_results`` rows of ``run_id``.
         top_entities: ``v_top_entities`` rows with ``rank_in_label <= top_n``.
         mentions_over_time: period (Date), label, canonical, n_mentions, n_documents for the chart.
-        mention_time_unit: ``day``, ``week`` or ``month``: the bucket of ``mentions_over_time``.
-        talked_about: period (Date), relation (past/same day/future/undated article), n for the dates chart.
+            Every chosen entity has a row for every period of the window (0 when not mentioned).
+        mention_time_unit: ``day``, ``week``, ``month`` or ``year``: the bucket of ``mentions_over_time``.
+        mentions_window: (first day, last day, mentions on days before the window) of that chart.
+        talked_about: period (Date), relation (past / around publication / future / undated article), n:
+            DATE expressions by the period their interval starts in, for the dates chart.
         talked_about_unit: ``month`` or ``year``: the bucket of ``talked_about``.
+        talked_about_window: (first, last, n before, n after, earliest, latest) interval starts: the
+            chart's window, the expressions left out on each side and the extremes.
         cooccurrence: ``v_entity_cooccurrence`` rows, most frequent first.
         coverage: publication-date coverage figures (documents, dated documents, first and last
             publication date, distinct publication days, days present in ``v_daily_mentions``).
@@ -93,18 +98,21 @@ class ReportData:
     top_entities: pl.DataFrame
     mentions_over_time: pl.DataFrame
     mention_time_unit: str
+    mentions_window: tuple[dt.date | None, dt.date | None, int]
     talked_about: pl.DataFrame
     talked_about_unit: str
+    talked_about_window: tuple[Any, ...]
     cooccurrence: pl.DataFrame
     coverage: dict[str, Any]
     suspicious: pl.DataFrame
     data_docs_href: str | None = None
+    tail_quantile: float = 0.02
     notes: list[str] = field(default_factory=list)
 
 
 def time_unit_for_span(first: dt.date | None, last: dt.date | None) -> str:
     """The bucket for a time chart spanning ``first`` .. ``last``: ``day`` up to 45 days, ``week`` up to
-    a year, ``month`` beyond (keeps a chart between about 10 and 400 bars).
+    a year, ``month`` up to 30 years, ``year`` beyond (keeps a chart under about 400 points per line).
 
     >>> time_unit_for_span(dt.date(2020, 1, 1), dt.date(2020, 1, 20))
     'day'
@@ -118,7 +126,9 @@ def time_unit_for_span(first: dt.date | None, last: dt.date | None) -> str:
         return "day"
     if days <= 366:
         return "week"
-    return "month"
+    if days <= 30 * 366:
+        return "month"
+    return "year"
 
 
 def suspicious_entity_forms(entities: pl.DataFrame) -> pl.DataFrame:
@@ -166,6 +176,7 @@ def collect_report_data(
     chart_entities_per_label: int = 5,
     cooccurrence_rows: int = 25,
     rejected_rows: int = 200,
+    tail_quantile: float = 0.02,
 ) -> ReportData:
     """Read what the report shows from the warehouse at ``warehouse_dir`` (read-only).
 
@@ -176,6 +187,9 @@ def collect_report_data(
         chart_entities_per_label: entities per label (PER, LOC, ORG) in the mentions-over-time chart.
         cooccurrence_rows: rows of the co-occurrence table (pairs co-occurring in sentences first).
         rejected_rows: at most this many rejected inputs are listed (all are counted).
+        tail_quantile: share of the earliest mention days, and of the earliest and latest dates talked
+            about, left out of the charts (counted in their captions), so that a few outliers do not
+            squeeze the bulk of the corpus into one corner of the time axis.
     Returns:
         A :class:`ReportData`.
     Raises:
@@ -213,21 +227,42 @@ def collect_report_data(
             "first_published": coverage_row[2], "last_published": coverage_row[3],
             "publication_days": coverage_row[4], "days_with_mentions": mention_days[0],
         }
-        unit = time_unit_for_span(mention_days[1], mention_days[2])
+        # the charts cover the central part of the time axis: a few stray early articles (or dates far in
+        # the past) would otherwise squeeze the bulk of the corpus into one corner
+        lo, hi = con.execute(
+            "SELECT quantile_disc(day, ?), max(day) FROM v_daily_mentions", [tail_quantile]).fetchall()[0]
+        unit = time_unit_for_span(lo, hi)
         mentions = _q(con, f"""
             WITH chosen AS (
-                SELECT entity_id FROM v_top_entities
+                SELECT entity_id, label, canonical FROM v_top_entities
                 WHERE label IN ('PER', 'LOC', 'ORG') AND rank_in_label <= ?
                 QUALIFY row_number() OVER (PARTITION BY label ORDER BY rank_in_label, canonical) <= ?
+            ), periods AS (
+                SELECT CAST(range AS DATE) AS period
+                FROM range(CAST(date_trunc('{unit}', CAST(? AS DATE)) AS TIMESTAMP),
+                           CAST(? AS TIMESTAMP) + INTERVAL 1 DAY, INTERVAL 1 {unit})
+            ), counts AS (
+                SELECT CAST(date_trunc('{unit}', day) AS DATE) AS period, entity_id,
+                       sum(n_mentions) AS n_mentions, sum(n_documents) AS n_documents
+                FROM v_daily_mentions
+                WHERE entity_id IN (SELECT entity_id FROM chosen) AND day >= ?
+                GROUP BY ALL
             )
-            SELECT CAST(date_trunc('{unit}', day) AS DATE) AS period, label, any_value(canonical) AS canonical,
-                   sum(n_mentions) AS n_mentions, sum(n_documents) AS n_documents
-            FROM v_daily_mentions WHERE entity_id IN (SELECT entity_id FROM chosen)
-            GROUP BY period, label, entity_id ORDER BY period, label, canonical
-        """, [chart_entities_per_label, chart_entities_per_label])
-        span = con.execute("SELECT min(interval_start), max(interval_start) FROM v_date_mentions "
-                           "WHERE type = 'DATE' AND interval_start IS NOT NULL").fetchall()[0]
-        talked_unit = "year" if span[0] and span[1] and (span[1] - span[0]).days > 5 * 366 else "month"
+            SELECT p.period, c.label, c.canonical, coalesce(k.n_mentions, 0) AS n_mentions,
+                   coalesce(k.n_documents, 0) AS n_documents
+            FROM periods p CROSS JOIN (SELECT * FROM chosen WHERE entity_id IN (SELECT entity_id FROM counts)) c
+            LEFT JOIN counts k ON k.period = p.period AND k.entity_id = c.entity_id
+            ORDER BY p.period, c.label, c.canonical
+        """, [chart_entities_per_label, chart_entities_per_label, lo, hi, lo]) if lo is not None else _q(
+            con, "SELECT NULL::DATE AS period, NULL AS label, NULL AS canonical, 0 AS n_mentions, "
+                 "0 AS n_documents WHERE false")
+        before = con.execute("SELECT coalesce(sum(n_mentions), 0) FROM v_daily_mentions WHERE day < ?",
+                             [lo]).fetchall()[0][0] if lo is not None else 0
+        mentions_window = (lo, hi, int(before))
+        t_lo, t_hi = con.execute(
+            "SELECT quantile_disc(interval_start, ?), quantile_disc(interval_start, ?) FROM v_date_mentions "
+            "WHERE type = 'DATE' AND interval_start IS NOT NULL", [tail_quantile, 1 - tail_quantile]).fetchall()[0]
+        talked_unit = "year" if t_lo and t_hi and (t_hi - t_lo).days > 6 * 366 else "month"
         talked = _q(con, f"""
             SELECT CAST(date_trunc('{talked_unit}', interval_start) AS DATE) AS period,
                    CASE WHEN published_date IS NULL THEN 'undated article'
@@ -235,9 +270,15 @@ def collect_report_data(
                         WHEN interval_start > published_date THEN 'future'
                         ELSE 'around publication' END AS relation,
                    count(*) AS n
-            FROM v_date_mentions WHERE type = 'DATE' AND interval_start IS NOT NULL
+            FROM v_date_mentions
+            WHERE type = 'DATE' AND interval_start BETWEEN ? AND ?
             GROUP BY ALL ORDER BY period, relation
-        """)
+        """, [t_lo, t_hi])
+        outside = con.execute(
+            "SELECT count(*) FILTER (WHERE interval_start < ?), count(*) FILTER (WHERE interval_start > ?), "
+            "min(interval_start), max(interval_start) FROM v_date_mentions "
+            "WHERE type = 'DATE' AND interval_start IS NOT NULL", [t_lo, t_hi]).fetchall()[0]
+        talked_window = (t_lo, t_hi, int(outside[0] or 0), int(outside[1] or 0), outside[2], outside[3])
         cooc = _q(con, "SELECT canonical_a, label_a, canonical_b, label_b, n_sentences, n_documents "
                        "FROM v_entity_cooccurrence ORDER BY n_sentences DESC, n_documents DESC, canonical_a, "
                        "canonical_b LIMIT ?", [cooccurrence_rows])
@@ -246,8 +287,9 @@ def collect_report_data(
     return ReportData(
         warehouse=Path(warehouse_dir), run_id=run_id, runs=runs, table_counts=counts, rejected=rejected,
         rejected_by_reason=rejected_by_reason, validation=validation, top_entities=top,
-        mentions_over_time=mentions, mention_time_unit=unit, talked_about=talked, talked_about_unit=talked_unit,
-        cooccurrence=cooc, coverage=coverage, suspicious=suspicious_entity_forms(top),
+        mentions_over_time=mentions, mention_time_unit=unit, mentions_window=mentions_window,
+        talked_about=talked, talked_about_unit=talked_unit, talked_about_window=talked_window, cooccurrence=cooc,
+        coverage=coverage, suspicious=suspicious_entity_forms(top), tail_quantile=tail_quantile,
     )
 
 
@@ -275,9 +317,11 @@ def _mentions_chart(data: ReportData) -> dict[str, Any] | None:
     if frame.height == 0:
         return None
     frame = frame.with_columns(pl.col("period").dt.to_string("%Y-%m-%d"))
-    fmt = {"day": "%d %b %Y", "week": "week of %d %b %Y", "month": "%b %Y"}[data.mention_time_unit]
-    base = alt.Chart(frame).mark_line(point=True, interpolate="monotone").encode(
-        x=alt.X("period:T", title=f"publication {data.mention_time_unit}", axis=alt.Axis(format="%b %Y" if data.mention_time_unit == "month" else "%d %b %Y")),
+    unit = data.mention_time_unit
+    fmt = {"day": "%d %b %Y", "week": "week of %d %b %Y", "month": "%b %Y", "year": "%Y"}[unit]
+    axis_fmt = {"day": "%d %b", "week": "%d %b %Y", "month": "%b %Y", "year": "%Y"}[unit]
+    base = alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=18), strokeWidth=1.5).encode(
+        x=alt.X("period:T", title=f"publication {unit}", axis=alt.Axis(format=axis_fmt)),
         y=alt.Y("n_mentions:Q", title="mentions"),
         color=alt.Color("canonical:N", title="entity", legend=alt.Legend(orient="right", labelLimit=220)),
         tooltip=[alt.Tooltip("canonical:N", title="entity"), alt.Tooltip("label:N"),
@@ -320,7 +364,7 @@ h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.25rem;margin-top:2rem;bor
 h3{font-size:1.05rem;margin-bottom:.3rem}
 table{border-collapse:collapse;margin:.4rem 0 1rem;font-size:.9rem}
 th,td{border:1px solid #d9d9d9;padding:.2rem .5rem;text-align:left;vertical-align:top}
-th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}
+th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .ar{font-family:"Noto Sans Arabic","Noto Naskh Arabic","DejaVu Sans",sans-serif;font-size:1rem}
 .ok{color:#1a7f37;font-weight:600}.bad{color:#c62828;font-weight:600}.muted{color:#666}
 .grid{display:flex;flex-wrap:wrap;gap:1.5rem}.grid>div{flex:1 1 240px}
@@ -353,7 +397,7 @@ def _table(frame: pl.DataFrame, columns: Sequence[str] | None = None, headers: S
         cells = []
         for c in columns:
             v = row[c]
-            if c in numeric:
+            if c in numeric or isinstance(v, dt.date):
                 cells.append(f'<td class="num">{_e(v)}</td>')
             elif _is_arabic(v):
                 cells.append(f'<td class="ar" dir="rtl" lang="ar">{_e(v)}</td>')
@@ -477,14 +521,23 @@ def _entities_section(d: ReportData) -> str:
 
 
 def _charts_section(d: ReportData, specs: dict[str, dict[str, Any] | None]) -> str:
+    lo, hi, before = d.mentions_window
+    left_out = (f" The {before:,} mentions published before {_e(lo)} (the earliest {d.tail_quantile:.0%} of "
+                "mention days) are left out." if before else "")
     parts = ['<h2 id="over-time">Mentions over publication time</h2>',
              f"<p>The top entities of PER, LOC and ORG per publication {d.mention_time_unit} "
-             "(<code>v_daily_mentions</code>).</p>"]
+             f"(<code>v_daily_mentions</code>), {_e(lo)} to {_e(hi)}.{left_out}</p>"]
     parts.append('<div id="chart-mentions" class="chart"></div>' if specs.get("chart-mentions")
                  else "<p>No dated entity mentions.</p>")
+    t_lo, t_hi, n_before, n_after, earliest, latest = d.talked_about_window
+    outside = ""
+    if n_before or n_after:
+        outside = (f" Shown: {_e(t_lo)} to {_e(t_hi)}; left out: {n_before:,} earlier (back to {_e(earliest)}) "
+                   f"and {n_after:,} later (up to {_e(latest)}).")
     parts.append('<h2 id="talked-about">Dates the articles talk about</h2>'
                  f"<p>Temporal expressions of type DATE per {d.talked_about_unit} they refer to "
-                 "(<code>v_date_mentions</code>), coloured by their place relative to the article's publication date.</p>")
+                 "(<code>v_date_mentions</code>), coloured by their place relative to the article's publication "
+                 f"date.{outside}</p>")
     parts.append('<div id="chart-dates" class="chart"></div>' if specs.get("chart-dates")
                  else "<p>No resolved DATE expressions.</p>")
     return "".join(parts)

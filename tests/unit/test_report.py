@@ -115,10 +115,32 @@ def test_collect_reads_every_section(small_warehouse):
     assert d.mention_time_unit == "day"  # 38 days
     per_entity = d.mentions_over_time.group_by("canonical").agg(pl.col("n_mentions").sum())
     assert dict(per_entity.iter_rows()) == {"القاهره": 3, "محمد": 2, "بالقاهره": 1, "بيروت": 1}
+    # one row per entity and day, zeros included, so the lines drop to 0 between articles
+    assert d.mentions_over_time.height == 39 * 4
+    assert d.mentions_over_time.filter(pl.col("n_mentions") > 0).height == 6  # entity-days with a mention
+    assert d.mentions_window == (date(2020, 1, 13), date(2020, 2, 20), 0)
     # 1948 is 72 years before the articles: the dates chart buckets by year
     assert d.talked_about_unit == "year"
     rel = dict(d.talked_about.group_by("relation").agg(pl.col("n").sum()).iter_rows())
     assert rel == {"past": 2, "future": 1}
+    assert d.talked_about_window == (date(1948, 1, 1), date(2020, 1, 15), 0, 0, date(1948, 1, 1), date(2020, 1, 15))
+
+
+def test_charts_leave_out_the_tails(small_warehouse):
+    root, _ = small_warehouse
+    d = collect_report_data(root, tail_quantile=0.34)
+    # of the three mention days the earliest is cut: its 3 mentions (محمد, القاهره twice) are counted out
+    assert d.mentions_window == (date(2020, 1, 14), date(2020, 2, 20), 3)
+    assert d.mentions_over_time["period"].min() == date(2020, 1, 14)
+    # of the three DATE expressions (1948, 2020-01-12, 2020-01-15) only the middle one stays in the chart
+    lo, hi, n_before, n_after, earliest, latest = d.talked_about_window
+    assert (lo, hi, n_before, n_after) == (date(2020, 1, 12), date(2020, 1, 12), 1, 1)
+    assert (earliest, latest) == (date(1948, 1, 1), date(2020, 1, 15))
+    assert d.talked_about_unit == "month"
+    assert d.talked_about["n"].sum() == 1
+    page = render_report(d)
+    assert "The 3 mentions published before 2020-01-14" in page
+    assert "left out: 1 earlier (back to 1948-01-01) and 1 later (up to 2020-01-15)" in page
     pair = d.cooccurrence.filter((pl.col("canonical_a") == "محمد") | (pl.col("canonical_b") == "محمد"))
     assert pair.filter(pl.col("n_documents") == 2).height == 1  # محمد with القاهره in two documents
     assert d.suspicious["canonical"].to_list() == ["بالقاهره", EVIL]
@@ -138,6 +160,7 @@ def test_render_is_self_contained_and_escaped(small_warehouse):
     specs = json.loads(re.search(r"const akhbarSpecs = (\{.*?\});\n", page).group(1))
     assert set(specs) == {"chart-mentions", "chart-dates"}
     values = [v for ds in specs["chart-mentions"]["datasets"].values() for v in ds]
+    # the ORG entity occurs only in the undated article: it has no line
     assert {v["canonical"] for v in values} == {"القاهره", "محمد", "بالقاهره", "بيروت"}
     assert '<td class="ar" dir="rtl" lang="ar">القاهره</td>' in page
     assert "1 expectation(s) failed" in page
