@@ -150,8 +150,10 @@ def _first_char_kinds() -> dict[str, str]:
     return out
 
 
-#: Tokens plus whitespace runs: partitions any text completely (used by the Polars batch path).
-_PARTITION_PATTERN = f"{TOKEN_PATTERN}|[{_WS}]+"
+#: Leading whitespace, or a token with the whitespace after it: partitions any text completely (used by
+#: the Polars batch path).
+_PARTITION_PATTERN = f"[{_WS}]+|(?:{TOKEN_PATTERN})[{_WS}]*"
+_WS_STRIP = "".join(_WS_CHARS)
 _KIND = {"url": "url", "email": "email", "hashtag": "hashtag", "mention": "mention", "number": "number",
          "abbr": "word", "word": "word", "latabbr": "latin", "latin": "latin", "emoji": "emoji",
          "punct": "punct", "other": "other"}
@@ -492,32 +494,40 @@ def tokenise_frame(docs: pl.DataFrame, config: NormaliseConfig = DEFAULT_CONFIG)
             g_ne.extend([x + norm_off for x in ne])
         raw_off += len(raw)
         norm_off += len(pre)  # one-for-one folding keeps lengths
+    # One regex pass, over the segmentation key (hamzated alef kept); the normalised pieces differ from the
+    # key pieces only by the one-for-one alef folding, which keeps the partition and every length.
+    alef_keys = [k for k, v in zip(plan.keys, plan.values, strict=True) if k in C.ALEF_MAP and v == C.ALEF_MAP[k]]
     frame = src.with_columns(pl.Series("pre", pres, dtype=pl.String)).with_columns(
-        norm=pl.col("pre").str.replace_many(plan.keys, plan.values) if plan.keys else pl.col("pre"),
         key=pl.col("pre").str.replace_many(kplan.keys, kplan.values) if kplan.keys else pl.col("pre"),
         d=pl.int_range(pl.len(), dtype=pl.Int64),
     )
+    fold_key = (
+        pl.col("kpiece").str.replace_many(alef_keys, [C.ALEF_MAP[k] for k in alef_keys])
+        if config.alef and alef_keys
+        else pl.col("kpiece")
+    )
+    # Each piece is a token with the whitespace after it (or the whitespace that opens a document), so the
+    # pieces partition every document; documents are concatenated in order, so a running sum of piece
+    # lengths over the whole batch gives positions in the concatenated normalised text (the edits' frame).
     pieces = (
-        frame.select(
-            "d",
-            piece=pl.col("norm").str.extract_all(_PARTITION_PATTERN),
-            kpiece=pl.col("key").str.extract_all(_PARTITION_PATTERN),
-        )
-        .explode(["piece", "kpiece"])
-        .filter(pl.col("piece").is_not_null())
-        .with_columns(plen=pl.col("piece").str.len_chars().cast(pl.Int64), first=pl.col("piece").str.slice(0, 1))
-        # pieces partition every document and documents are concatenated in order, so a running sum over
-        # the whole batch gives positions in the concatenated normalised text (the edits' coordinates)
-        .with_columns(g_end=pl.col("plen").cum_sum())
-        .with_columns(is_ws=pl.col("first").is_in(_WS_CHARS))
+        frame.select("d", full=pl.col("key").str.extract_all(_PARTITION_PATTERN))
+        .explode("full")
+        .filter(pl.col("full").is_not_null())
+        .with_columns(flen=pl.col("full").str.len_chars().cast(pl.Int64))
         .with_columns(
+            g_start=pl.col("flen").cum_sum() - pl.col("flen"),
             nl_before=(
-                pl.col("is_ws").shift(1)
-                & pl.col("piece").shift(1).str.contains("\n", literal=True)
-                & (pl.col("d").shift(1) == pl.col("d"))
-            ).fill_null(False)
+                pl.col("full").shift(1).str.contains("\n", literal=True) & (pl.col("d").shift(1) == pl.col("d"))
+            ).fill_null(False),
+            kpiece=pl.col("full").str.strip_chars_end(_WS_STRIP),
         )
-        .filter(~pl.col("is_ws"))
+        .filter(pl.col("kpiece") != "")
+        .with_columns(
+            piece=fold_key,
+            plen=pl.col("kpiece").str.len_chars().cast(pl.Int64),
+            first=pl.col("kpiece").str.slice(0, 1),
+        )
+        .with_columns(g_end=pl.col("g_start") + pl.col("plen"))
     )
     kind_map = _first_char_kinds()
     toks = pieces.with_columns(
@@ -538,7 +548,7 @@ def tokenise_frame(docs: pl.DataFrame, config: NormaliseConfig = DEFAULT_CONFIG)
     d = toks.get_column("d").to_numpy()
     plen = toks.get_column("plen").to_numpy()
     g_end = toks.get_column("g_end").to_numpy()
-    g_start = g_end - plen
+    g_start = toks.get_column("g_start").to_numpy()
     rows = np.arange(n, dtype=np.int64)
     new_doc = np.ones(n, dtype=bool)
     new_doc[1:] = d[1:] != d[:-1]
@@ -564,14 +574,20 @@ def tokenise_frame(docs: pl.DataFrame, config: NormaliseConfig = DEFAULT_CONFIG)
     cs = np.cumsum(brk, dtype=np.int64)
     sentence_index = cs - cs[doc_first]
 
-    # clitic segmentation, once per distinct key form of a word
+    # clitic segmentation, once per distinct key form of a word; code = 8 * prefix length + suffix length
     word_keys = toks.filter(pl.col("kind") == "word").get_column("kpiece").unique()
-    segs = [_segment_key(w) for w in word_keys.to_list()]
-    kp = toks.get_column("kpiece")
-    p_len = kp.replace_strict(word_keys, [x[0] for x in segs], default=0, return_dtype=pl.Int64).to_numpy()
-    s_len = kp.replace_strict(word_keys, [x[1] for x in segs], default=0, return_dtype=pl.Int64).to_numpy()
-    p_len = np.where(is_word, p_len, 0)
-    s_len = np.where(is_word, s_len, 0)
+    codes = [8 * p + s for p, s in map(_segment_key, word_keys.to_list())]
+    code_map = pl.DataFrame({"kpiece": word_keys, "code": pl.Series(codes, dtype=pl.Int64)})
+    code = (
+        toks.select("kpiece")
+        .join(code_map, on="kpiece", how="left", maintain_order="left")
+        .get_column("code")
+        .fill_null(0)
+        .to_numpy()
+    )
+    code = np.where(is_word, code, 0)
+    p_len = code >> 3
+    s_len = code & 7
 
     # raw offsets: vectorised Normalised.char_to_raw over the edits of the whole batch
     ns_a = np.asarray(g_ns, dtype=np.int64)
@@ -590,25 +606,19 @@ def tokenise_frame(docs: pl.DataFrame, config: NormaliseConfig = DEFAULT_CONFIG)
     roff = np.asarray(raw_offs, dtype=np.int64)[d]
     start = char_start(g_start) - roff
     end = char_end(g_end - 1) - roff
-    segd = (p_len > 0) | (s_len > 0)
-    stem_start = np.where(segd, char_start(g_start + p_len) - roff, start)
-    stem_end = np.where(segd, char_end(g_end - s_len - 1) - roff, end)
-    texts: list[str] = []
-    doc_ids = src.get_column("doc_id")
-    bounds = np.flatnonzero(new_doc).tolist() + [n]
-    starts_l = start.tolist()
-    ends_l = end.tolist()
-    for j in range(len(bounds) - 1):
-        i0, i1 = bounds[j], bounds[j + 1]
-        raw = raws[int(d[i0])]
-        texts.extend([raw[x:y] for x, y in zip(starts_l[i0:i1], ends_l[i0:i1], strict=True)])
+    stem_start = start.copy()
+    stem_end = end.copy()
+    segd = np.flatnonzero(code)
+    if segd.size:
+        stem_start[segd] = char_start(g_start[segd] + p_len[segd]) - roff[segd]
+        stem_end[segd] = char_end(g_end[segd] - s_len[segd] - 1) - roff[segd]
     toks = toks.with_columns(
-        doc_id=doc_ids.gather(pl.Series(d)),
+        doc_id=src.get_column("doc_id").gather(pl.Series(d)),
         token_index=pl.Series(token_index, dtype=pl.Int32),
         sentence_index=pl.Series(sentence_index, dtype=pl.Int32),
         start_char=pl.Series(start, dtype=pl.Int32),
         end_char=pl.Series(end, dtype=pl.Int32),
-        text=pl.Series(texts, dtype=pl.String),
+        text=src.get_column("raw_text").gather(pl.Series(d)).str.slice(pl.Series(start), pl.Series(end - start)),
         p=pl.Series(p_len, dtype=pl.Int64),
         s=pl.Series(s_len, dtype=pl.Int64),
         stem_start=pl.Series(stem_start, dtype=pl.Int32),
