@@ -439,6 +439,14 @@ class _Doc:
         """Whether the clause before token i points forward (س-verb, سوف, من المقرر, اعتبارا من ...)."""
         if (self.w(i - 1) == _MIN and self.b(i - 2) in _FROM_ON) or self.b(i - 1) in ("بحلول", "حلول"):
             return True
+        for k in range(i + 1, min(self.n, i + 4)):  # a fronted adverb: ويوم الاثنين سيتدفق المشجعون
+            w = self.W[k]
+            if w in _CLAUSE_END:
+                break
+            v = w[1:] if w[:1] in ("و", "ف") and len(w) > 5 else w
+            if v == "سوف" or (len(v) >= 5 and v[0] == "س" and v[1] in "يتن" and not v.startswith(_S_NOUN_PREFIXES)
+                              and v not in L.UNITS):
+                return True
         for k in range(i - 1, max(-1, i - 9), -1):
             w = self.W[k]
             if w in _SENT_END or (k + 1 < self.n and "\n" in self.text[self.E[k]:self.S[k + 1]]):
@@ -1129,6 +1137,8 @@ class _Doc:
         anch = self.ref is not None
         if shift_code is not None or saa:
             a = self.anchor_at(k)
+            if a is None and self.w(k) == _MIN:
+                a = self.anchor_at(k + 1)  # الساعة 06,30 من الأحد
             if a is not None and a[0] is not None:
                 day, _, k, anch, _ = a
             elif a is not None:
