@@ -5,9 +5,13 @@ Public API:
 - :func:`extract_dates`: every mention in one raw text.
 - :func:`extract_dates_frame`: the ``date_mentions`` frame for a batch of documents (the pipeline's entry).
 
-The grammar (:mod:`akhbar.dates.grammar`) runs on normalised text (:func:`akhbar.normalise.normalise`) folded
-by :func:`akhbar.dates.lexicon.fold`; spans are mapped back to raw code points with
-``Normalised.to_raw_span``.
+How a text is processed: :func:`akhbar.dates.triggers.windows` finds, with one Aho-Corasick pass over the raw
+text, the stretches that can hold a temporal expression (a month or weekday name, a unit, a year-like number
+...); each stretch is normalised (:func:`akhbar.normalise.normalise`), folded one code point for one
+(:func:`akhbar.dates.lexicon.fold`) and scanned by the rules of :mod:`akhbar.dates.grammar`; spans are mapped
+back to raw code points with ``Normalised.to_raw_span``. Values are TIMEX3 (:mod:`akhbar.dates.timex`),
+resolved against the reference date by :mod:`akhbar.dates.resolve`. Scoring on case files:
+:mod:`akhbar.dates.evaluate`.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from akhbar.dates import grammar as _grammar
 from akhbar.dates.lexicon import fold as _fold
 from akhbar.dates.timex import interval_of as _interval_of
 from akhbar.dates.triggers import windows as _windows
+from akhbar.normalise import normalise as _normalise_raw
 
 if TYPE_CHECKING:
     import polars as pl
@@ -69,10 +74,8 @@ class DateMention:
 _MARKS = frozenset(chr(c) for c in range(0x064B, 0x0660)) | {"\u0670", "\u0640"}
 
 
-def _normalise(raw: str):  # -> (text, to_raw_span)
-    from akhbar.normalise import normalise
-
-    n = normalise(raw)
+def _normalise(raw: str):  # -> (normalised text, its to_raw_span method)
+    n = _normalise_raw(raw)
     return n.text, n.to_raw_span
 
 
@@ -82,11 +85,13 @@ def extract_dates(raw: str, reference_date: date | None = None) -> list[DateMent
     Args:
         raw: the document text exactly as stored (``documents.raw_text``).
         reference_date: the publication date (a ``datetime`` counts as its calendar day); relative
-            expressions (weekdays, أمس, الشهر الماضي, a month without a year) are resolved against it. None leaves them in TIMEX3 placeholder form
-            (``XXXX-04-04``, ``XXXX-WXX-1``) with ``anchored`` False.
+            expressions (weekdays, أمس, الشهر الماضي, a month without a year) are resolved against it.
+            None leaves them in TIMEX3 placeholder form (``XXXX-04-04``, ``XXXX-WXX-1``), ``anchored``
+            False and no interval.
 
     Returns:
-        A list of :class:`DateMention`, spans in code points of ``raw``.
+        A list of :class:`DateMention`, spans in code points of ``raw``, sorted, non-overlapping; empty for
+        an empty text. Raises nothing on any string input (property-tested).
 
     >>> [(m.text, m.value) for m in extract_dates("وصل الوفد أمس", date(2020, 1, 13))]
     [('أمس', '2020-01-12')]
