@@ -1225,6 +1225,8 @@ class _Doc:
             j += 1
         if self.w(j) == _MIN or self.b(j) in ("علي", "من") or (_is_digits(self.w(j)) and len(self.w(j)) == 4):
             return None  # بعد أسبوع من الهجوم: relative to another event; منذ عام 1992: a year follows
+        if self.lex(j, _MONTHS) is not None or self.lex(j, _HMONTHS) is not None:
+            return None  # منذ شهر يونيو: "the month of June", not "a month ago"
         if sign == 1 and not self.future_context(i):
             return None  # بعد تسعة أعوام أمضاها: a span after some event, not a date after the reference
         ref = self.ref
