@@ -48,13 +48,13 @@ __all__ = [
 #: File name of the report inside the warehouse folder when no ``out`` is given.
 DEFAULT_REPORT_NAME = "report.html"
 
-# Arabic letters (U+0621-U+064A, plus alef wasla U+0671 and Persian/Urdu letters some outlets use), Latin
-# letters and the joiners a name may contain. Anything else in a canonical name (digits, punctuation,
-# quotes, brackets) means the span took in a neighbouring character.
-_NAME_CHARS = r"\x{0621}-\x{064A}\x{0671}-\x{06D3}A-Za-z \-'."
+# Arabic letters (U+0621-U+064A, plus alef wasla U+0671 and the Persian/Urdu letters some outlets use),
+# Latin letters, digits (ASCII and Arabic-Indic: "كاس العالم 2018") and the joiners a name may contain.
+# Anything else in a canonical name (punctuation, quotes, brackets) means the span took in a neighbour.
+_NAME_CHARS = r"\x{0621}-\x{064A}\x{0660}-\x{0669}\x{0671}-\x{06D3}A-Za-z0-9 \-'."
 # A canonical name that starts with proclitics (wa-, fa-, bi-, li-, ka-) glued to the definite article:
-# "بالقاهره" (bi + al-Qahira), "والعراق", "للعراق" (li + al- with the alef dropped). Source of the clitic
-# inventory: the proclitics of akhbar.lang.ar_clitics (D3 segmentation, CAMeL Tools' scheme).
+# "بالقاهره" (bi + al-Qahira), "والعراق", "للعراق" (li + al- with the alef dropped). The proclitic layers
+# are those of the D3 scheme (Habash & Sadat 2006), as in akhbar.lang.ar_clitics.
 _GLUED_ARTICLE = r"^(?:[وف]?[بكل]ال|[وف]ال|[وف]?لل)\p{Arabic}{2,}"
 
 
@@ -136,8 +136,8 @@ def suspicious_entity_forms(entities: pl.DataFrame) -> pl.DataFrame:
 
     Two checks, both on the canonical (normalised) form: ``glued_clitic`` when proclitics are fused to the
     definite article (``بالقاهره``, ``والعراق``, ``للعراق``), ``glued_punctuation`` when the name holds a
-    character that is neither a letter nor a name joiner (space, hyphen, apostrophe, full stop), such as
-    quotes, brackets, commas, digits or Arabic punctuation. These are heuristics for an analyst to look at,
+    character that is neither a letter, a digit nor a name joiner (space, hyphen, apostrophe, full stop),
+    such as quotes, guillemets, brackets, commas or Arabic punctuation (U+060C, U+061B, U+061F). These are heuristics for an analyst to look at,
     not errors: a few real names (Bali, بالي) start like a glued form.
 
     Args:

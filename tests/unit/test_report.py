@@ -210,6 +210,9 @@ def test_unknown_run_is_refused(small_warehouse):
     ("«مصر", "glued_punctuation"),
     ("غزه)", "glued_punctuation"),
     ("سوريا.", None),  # a full stop may belong to an abbreviation
+    ("كاس العالم 2018", None),
+    ("سوريا؟", "glued_punctuation"),
+    ("ليبيا؛", "glued_punctuation"),
     ("القاهره", None),
     ("الولايات المتحده", None),
     ("بيروت", None),
