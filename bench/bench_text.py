@@ -73,6 +73,23 @@ def run(name: str, fn: Callable[[], int], n_bytes: int, repeat: int) -> None:
     print(f"{name:<28} cpu {best:6.2f} s (wall {wall:6.2f} s)  {mb / best:7.2f} MB/s  {tok}")
 
 
+def segmentation_accuracy() -> None:
+    """Whole-word (prefix, stem, suffix) accuracy on ``src/akhbar/lang/ar_segmentation_cases.tsv``."""
+    path = ROOT / "src" / "akhbar" / "lang" / "ar_segmentation_cases.tsv"
+    hits: dict[str, list[bool]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        w, p, s, x, split = line.split("\t")
+        (t,) = T.tokenise(w)
+        ok = (t.prefix, t.stem, t.suffix) == (p, s, x)
+        hits.setdefault(split, []).append(ok)
+        if not ok:
+            print(f"  miss ({split}): {w} -> {t.prefix}+{t.stem}+{t.suffix}, expected {p}+{s}+{x}")
+    for split, h in hits.items():
+        print(f"segmentation {split:<8} {sum(h)}/{len(h)} = {sum(h) / len(h):.1%}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description="akhbar text throughput")
     ap.add_argument("--docs", type=int, default=2000, help="articles taken from each scale file")
@@ -84,6 +101,7 @@ def main() -> None:
     n_chars = sum(len(d) for d in docs)
     print(f"input: {len(docs)} articles, {n_bytes / 1e6:.2f} MB UTF-8, {n_chars:,} code points")
     T._lexicon()  # load the lexicon outside the timings
+    segmentation_accuracy()
     run("baseline split+strip", lambda: sum(baseline(d) for d in docs), n_bytes, args.repeat)
     if not args.frame_only:
         run_per_doc(docs, n_bytes, args.repeat)

@@ -190,6 +190,8 @@ def lexicon_count(norm_word: str) -> int:
 
 _MIN_SUPPORT = 3  # a remainder seen fewer times than this is not a plausible word
 _STRONG_RATIO = 0.05  # article-initial remainders: enough if seen 1/20 as often as the whole
+_HAMZA_ALEF = frozenset("\u0623\u0625\u0622")  # أ إ آ
+_CONJ_RATIO = 0.2  # conjunction + 3-letter-or-longer remainder: enough if seen 1/5 as often as the whole
 
 
 def _support(form: str, lex: dict[str, int]) -> int:
@@ -218,14 +220,18 @@ def _strong(rest_key: str) -> bool:
     return rest_key.startswith(K.LAM_ARTICLE) and len(rest_key) >= 4 and fold_alef(rest_key) != "لله"
 
 
-def _plausible(rest_key: str, whole: str, lex: dict[str, int]) -> bool:
-    """Is it right to split one proclitic letter off ``whole`` leaving ``rest_key``?"""
+def _plausible(rest_key: str, whole: str, lex: dict[str, int], ratio: float = 1.0) -> bool:
+    """Is it right to split one proclitic letter off ``whole`` leaving ``rest_key``?
+
+    The remainder must be seen at least ``_MIN_SUPPORT`` times (alone or with the article) and at least
+    ``ratio`` times as often as the whole form; article-initial remainders need far less (``_STRONG_RATIO``).
+    """
     rest = fold_alef(rest_key)
     s = _support(rest, lex)
     if _strong(rest_key):
         cw = lex.get(whole, 0)
         return cw == 0 or s >= max(1.0, _STRONG_RATIO * cw)
-    return s >= _MIN_SUPPORT and s >= lex.get(whole, 0)
+    return s >= _MIN_SUPPORT and s >= ratio * lex.get(whole, 0)
 
 
 @lru_cache(maxsize=262144)
@@ -240,8 +246,15 @@ def _segment_key(key: str) -> tuple[int, int]:
     pos = 0
     article = False
     # layer 1: conjunction
-    if n >= 3 and key[0] in K.CONJUNCTIONS and _plausible(key[1:], fold_alef(key), lex):
-        pos = 1
+    # news prose joins و/ف to verbs so often that وقال outnumbers قال: a remainder of 3+ letters needs only
+    # _CONJ_RATIO of the whole form's count; a 2-letter remainder (ولي, وطن) must outnumber it
+    # A hamzated alef (أ إ آ) right after و/ف begins a word (وأضاف, فإن): seen at all is enough.
+    if n >= 3 and key[0] in K.CONJUNCTIONS:
+        if key[1] in _HAMZA_ALEF and n >= 4:
+            if _support(fold_alef(key[1:]), lex) >= _MIN_SUPPORT or not lex.get(fold_alef(key), 0):
+                pos = 1
+        elif _plausible(key[1:], fold_alef(key), lex, _CONJ_RATIO if n >= 4 else 1.0):
+            pos = 1
     # layer 2: preposition / future particle / ل + article
     r = key[pos:]
     if len(r) >= 3:
@@ -267,7 +280,9 @@ def _segment_key(key: str) -> tuple[int, int]:
         stem = fold_alef(key[pos:])
         cs = lex.get(stem, 0)
         for suf in K.ENCLITICS:
-            if stem.endswith(suf) and len(stem) - len(suf) >= 2:
+            # 2nd-person ك is rare in news while final ك is common in short stems (بنك, ملك): 3+ letters
+            min_stem = 3 if suf == "ك" else 2
+            if stem.endswith(suf) and len(stem) - len(suf) >= min_stem:
                 s = _suffix_support(stem[: -len(suf)], lex)
                 if s >= _MIN_SUPPORT and s >= cs:
                     slen = len(suf)
