@@ -140,6 +140,18 @@ _TRIGGERS = {_k(w) for w in (
     "بدءا", "لغاية", "إلى", "الى", "وفي", "ففي", "بين",
 )}
 _YEAR_TRIGGERS = _TRIGGERS | _YEAR_WORDS
+#: Nouns counted by a number (في 2020 حالة): a bare 4-digit number before them is a count, not a year.
+_COUNT_NOUNS = {_k(w) for w in (
+    "شخص", "شخصا", "أشخاص", "حالة", "حالات", "إصابة", "إصابات", "قتيل", "قتيلا", "جريح", "جريحا", "مواطن",
+    "مواطنا", "طالب", "طالبا", "طالبة", "منزل", "منزلا", "وحدة", "دولار", "دولارا", "ريال", "ريالا", "جنيه",
+    "جنيها", "درهم", "درهما", "يورو", "ليرة", "دينار", "دينارا", "طن", "طنا", "برميل", "برميلا", "كيلومتر",
+    "كيلومترا", "متر", "مترا", "صوت", "صوتا", "مقعد", "مقعدا", "لاعب", "لاعبا", "سيارة", "مشارك", "مشاركا",
+    "عامل", "عاملا", "موظف", "موظفا", "لاجئ", "لاجئا", "مهاجر", "مهاجرا", "جندي", "جنديا", "عنصر", "عنصرا",
+    "مسلح", "مسلحا", "معتقل", "معتقلا", "سجين", "سجينا", "طفل", "طفلا", "امرأة", "رجل", "رجلا", "فرد", "فردا",
+    "نسمة", "زائر", "زائرا", "حاج", "حاجا", "مخالفة", "مخالفات", "عملية", "بلاغ", "بلاغا", "مشروع", "مشروعا",
+    "وظيفة", "مدرسة", "قرية", "سرير", "سريرا", "صفحة", "كلمة", "نقطة", "هدف", "هدفا", "مباراة", "مرة",
+)}
+_MONTH_TRIGGERS = _TRIGGERS | {_k("من"), _k("ومن")}
 _RANGE_JOINERS = {"و", "-", _k("إلى"), _k("حتى"), "/", "–"}
 _DAY_RANGE_JOINERS = {"-", "–", "و", _k("إلى"), _k("حتى"), _k("الى")}
 _RAMADAN_PREPS = {_k(w) for w in ("في", "خلال", "منذ", "طوال", "طيلة", "حلول", "بحلول", "وفي", "قبيل", "ليالي",
@@ -190,7 +202,7 @@ _STARTERS = frozenset(
     | set(L.UNITS)
     | set(L.CARDINALS) | set(L.TENS) | {_k(w) for w in ("أحد", "احدى", "إحدى", "اثنا", "اثني", "اثنتا", "اثنتي")}
     | set(_PLURAL_DEF) | set(_SET_ADVERBS) | set(_QUARTER) | set(L.SEASONS) | set(L.ORDINALS_M) | {"غره"}
-    | {"ال" + k for k, (_, implied) in L.UNITS.items() if implied == 2}
+    | {"ال" + k for k, (_, implied) in L.UNITS.items() if implied == 2} | set(L.ORDINALS_F)
 )
 
 def _base(w: str) -> tuple[str, int]:
@@ -459,7 +471,7 @@ class _Doc:
                 return True
         return False
 
-    def imperfect_context(self, i: int) -> bool:
+    def imperfect_context(self, i: int, feminine: bool = False) -> bool:
         """Whether a third-person imperfect verb (يزور، ويلتقي، يبدأ) governs token i from its clause.
 
         News states scheduled events in the present tense (يختار اللبنانيون الأحد ممثليهم). Looks back at
@@ -474,6 +486,8 @@ class _Doc:
             v = w[1:] if w[:1] in ("و", "ف") else w
             if len(v) >= 4 and v[0] == "ي" and not v.startswith(_Y_NOUN_PREFIXES):
                 return True
+            if feminine and len(v) >= 4 and v[0] == "ت" and v[1] != "ا" and not v.endswith(("ه", "ات")):
+                return True  # تنطلق، تبدأ (not تقرير-like nouns ending in ة/ات: a weak guard, used with بعد)
         return False
 
     def lean(self, i: int) -> int | None:
@@ -671,7 +685,7 @@ class _Doc:
             k += 1
         if k == i and i > 0 and _is_digits(self.W[i - 1]) and len(self.W[i - 1]) <= 2:
             return None  # the month of a day-month that was refused as a name (هجمات 11 سبتمبر)
-        trig = mod is not None or has_shahr or (i > 0 and self.B[i - 1] in _TRIGGERS)
+        trig = mod is not None or has_shahr or (i > 0 and self.B[i - 1] in _MONTH_TRIGGERS)
         gm = self.month_at(k, _MONTHS)
         if gm is not None:
             m, k2 = gm
@@ -851,7 +865,7 @@ class _Doc:
                 return None
             if not 1900 <= y <= 2100:
                 return None
-            if self.b(j) in L.UNITS or self.w(j) in ("%", "٪"):
+            if self.b(j) in L.UNITS or self.w(j) in ("%", "٪") or self.b(j) in _COUNT_NOUNS:
                 return None
         if era == "h":
             iv = R.hijri_year_interval(y)
@@ -891,6 +905,9 @@ class _Doc:
                 return None
             return (self.ref.year // 100) + cue, k2 + 1
         b = self.b(k2)
+        num = self.W[k2 + 1] if b == "ال" and k2 + 1 < self.n else b
+        if _is_digits(num) and len(num) <= 2 and 1 <= int(num) <= 30:  # القرن الـ21، القرن 19
+            return int(num) - 1, (k2 + 2 if b == "ال" else k2 + 1)
         if b == "العشرين":
             return 19, k2 + 1
         if b in L.ORDINALS_M and b != "اول":
@@ -1075,6 +1092,16 @@ class _Doc:
         val = f"{T.day_value(d)}T00:00" if d is not None else f"{xval}T00:00"
         return Match(i, j, "TIME", val, "minute", "first_minute", anchored=anch)
 
+    def _ordinal_clock(self, k: int) -> bool:
+        """``الثامنة مساء`` without الساعة: a feminine ordinal (with its teen) then a part-of-day adverb."""
+        k2 = k + 1
+        if self.w(k2) in _ASHR:
+            k2 += 1
+        if self.w(k2) in ("والنصف", "ونصف", "والربع", "وربع"):
+            k2 += 1
+        adv = self.lex(k2, _ADVERBS)
+        return adv is not None and self.W[k2] not in ("ص", "م")
+
     def r_time(self, i: int) -> Match | None:
         """Clock times: الساعة + hour (digits or ordinal) [والنصف] [صباحا|مساء|من مساء + day]; bare HH:MM."""
         k = i
@@ -1100,7 +1127,7 @@ class _Doc:
             if not saa and (self.glued_before(i, (":", "-", "/", ".")) or (
                     self.w(k) in (":", "-") and self.S[k] == self.E[k - 1])):
                 return None
-        elif saa and self.B[k] in L.ORDINALS_F:
+        elif self.B[k] in L.ORDINALS_F and (saa or self._ordinal_clock(k)):
             hour = L.ORDINALS_F[self.B[k]]
             k += 1
             if hour < 10 and self.w(k) in _ASHR:
@@ -1168,6 +1195,11 @@ class _Doc:
         cue = self.cue_at(k)
         if cue is not None:
             k += 1
+        elif self.b(k) in ("قبل", "بعد") and self.cue_at(k + 1) in (-1, 1):
+            cue = 2 * (self.cue_at(k + 1) or 0)  # الأسبوع قبل الماضي, العام بعد المقبل
+            if (self.b(k) == "قبل") != (cue < 0):
+                return None
+            k += 2
         elif this:
             cue = 0
         elif mod is not None and unit in ("M", "Y", "W"):
@@ -1227,7 +1259,7 @@ class _Doc:
             return None  # بعد أسبوع من الهجوم: relative to another event; منذ عام 1992: a year follows
         if self.lex(j, _MONTHS) is not None or self.lex(j, _HMONTHS) is not None:
             return None  # منذ شهر يونيو: "the month of June", not "a month ago"
-        if sign == 1 and not self.future_context(i):
+        if sign == 1 and not (self.future_context(i) or self.imperfect_context(i, feminine=True)):
             return None  # بعد تسعة أعوام أمضاها: a span after some event, not a date after the reference
         ref = self.ref
         gran = {"D": "day", "W": "week", "M": "month", "Y": "year"}[unit]

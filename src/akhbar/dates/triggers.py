@@ -88,7 +88,12 @@ def trigger_words() -> frozenset[str]:
     t.update({"ينيات", "ينات"})
     for plural in ("ايام", "اسابيع", "اشهر", "شهور", "سنوات", "اعوام", "ساعات", "عقود", "دقائق", "سنين"):
         t.add(plural)  # الأيام الماضية (vague spans) and الأيام الثلاثة الماضية
-    t.update({"يوميا", "اسبوعيا", "شهريا", "سنويا"})
+    t.update({"يوميا", "اسبوعيا", "شهريا", "سنويا", "قبل الماضي", "بعد المقبل", "بعد القادم"})
+    for ordinal in L.ORDINALS_F:  # الثامنة مساء (a clock time without الساعة)
+        for adverb in L.PART_ADVERBS:
+            if adverb not in ("ص", "م"):
+                t.update({f"{ordinal} {adverb}", f"{ordinal} عشره {adverb}", f"{ordinal} عشر {adverb}",
+                          f"{ordinal} والنصف {adverb}"})
     return frozenset(t)
 
 
