@@ -235,3 +235,25 @@ def test_suspicious_entity_forms(canonical, problem):
 ])
 def test_time_unit_for_span(first, last, unit):
     assert time_unit_for_span(first, last) == unit
+
+
+@pytest.mark.parametrize("module_name", ["akhbar.report", "akhbar.datadocs"])
+def test_public_api_and_doctests(module_name):
+    import doctest
+    import importlib
+
+    module = importlib.import_module(module_name)
+    for name in module.__all__:
+        obj = getattr(module, name)
+        assert not callable(obj) or obj.__doc__, f"{module_name}.{name} has no docstring"
+    failed, attempted = doctest.testmod(module)
+    assert attempted >= 1 and failed == 0
+
+
+def test_datadocs_paths_and_missing_warehouse(tmp_path):
+    from akhbar.datadocs import build_data_docs, data_docs_dir, data_docs_index
+
+    assert data_docs_dir(tmp_path, "r1") == tmp_path / "data_docs" / "r1"
+    assert data_docs_index(tmp_path, "r1") == tmp_path / "data_docs" / "r1" / "index.html"
+    with pytest.raises(WarehouseError, match="akhbar run"):
+        build_data_docs(tmp_path / "none")
