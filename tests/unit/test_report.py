@@ -257,3 +257,25 @@ def test_datadocs_paths_and_missing_warehouse(tmp_path):
     assert data_docs_index(tmp_path, "r1") == tmp_path / "data_docs" / "r1" / "index.html"
     with pytest.raises(WarehouseError, match="akhbar run"):
         build_data_docs(tmp_path / "none")
+
+
+def test_warehouse_without_mentions_renders_without_charts(tmp_path):
+    wh = Warehouse(tmp_path / "wh")
+    run_id = "20261129T130000Z-00000002"
+    frames = _frames(run_id)
+    frames["entity_mentions"] = schemas.empty_frame(schemas.ENTITY_MENTIONS)
+    frames["date_mentions"] = schemas.empty_frame(schemas.DATE_MENTIONS)
+    wh.stage_batch(run_id, 0, frames)
+    run_row = {"run_id": run_id, "flow_run_id": None, "started_at": RUN_AT, "finished_at": RUN_AT, "n_read": 4,
+               "n_loaded": 4, "n_rejected": 0, "n_skipped": 0, "status": "completed", "inputs": "[]"}
+    wh.commit_run(run_id, run_row, pl.DataFrame(schema={"source_path": pl.String, "reason": pl.String,
+                                                        "detail": pl.String}),
+                  schemas.empty_frame(schemas.VALIDATION_RESULTS))
+    d = collect_report_data(wh.root)
+    assert d.top_entities.height == 0 and d.mentions_over_time.height == 0 and d.talked_about.height == 0
+    assert d.mentions_window == (None, None, 0)
+    page = render_report(d)
+    assert "<script" not in page  # no chart, so no JavaScript at all
+    assert "No entity mentions in the warehouse." in page
+    assert "No input was rejected in this run." in page
+    assert "No validation results were recorded for this run." in page
