@@ -151,6 +151,9 @@ _COUNT_NOUNS = {_k(w) for w in (
     "نسمة", "زائر", "زائرا", "حاج", "حاجا", "مخالفة", "مخالفات", "عملية", "بلاغ", "بلاغا", "مشروع", "مشروعا",
     "وظيفة", "مدرسة", "قرية", "سرير", "سريرا", "صفحة", "كلمة", "نقطة", "هدف", "هدفا", "مباراة", "مرة",
 )}
+#: Words before a bare clock ordinal (في الثامنة مساء، تمام العاشرة صباحا).
+_CLOCK_PREPS = {_k(w) for w in ("في", "عند", "حتى", "منذ", "قبل", "بعد", "تمام", "من", "إلى", "الى", "حوالي",
+                                "نحو", "قرابة", "وفي", "بين", "و")}
 _MONTH_TRIGGERS = _TRIGGERS | {_k("من"), _k("ومن")}
 _RANGE_JOINERS = {"و", "-", _k("إلى"), _k("حتى"), "/", "–"}
 _DAY_RANGE_JOINERS = {"-", "–", "و", _k("إلى"), _k("حتى"), _k("الى")}
@@ -1094,6 +1097,8 @@ class _Doc:
 
     def _ordinal_clock(self, k: int) -> bool:
         """``الثامنة مساء`` without الساعة: a feminine ordinal (with its teen) then a part-of-day adverb."""
+        if not (k > 0 and self.B[k - 1] in _CLOCK_PREPS):
+            return False  # المرة الثانية مساء أمس: an ordinal adjective, not a clock hour
         k2 = k + 1
         if self.w(k2) in _ASHR:
             k2 += 1
