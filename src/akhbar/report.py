@@ -81,6 +81,8 @@ class ReportData:
         talked_about_unit: ``month`` or ``year``: the bucket of ``talked_about``.
         talked_about_window: (first, last, n before, n after, earliest, latest) interval starts: the
             chart's window, the expressions left out on each side and the extremes.
+        gaps: bucket (Int, order), gap (label), n: DATE expressions by the gap between the first day they
+            talk about and their article's publication date (``v_date_mentions.gap_days``), all buckets.
         cooccurrence: ``v_entity_cooccurrence`` rows, most frequent first.
         coverage: publication-date coverage figures (documents, dated documents, first and last
             publication date, distinct publication days, days present in ``v_daily_mentions``).
@@ -102,6 +104,7 @@ class ReportData:
     talked_about: pl.DataFrame
     talked_about_unit: str
     talked_about_window: tuple[Any, ...]
+    gaps: pl.DataFrame
     cooccurrence: pl.DataFrame
     coverage: dict[str, Any]
     suspicious: pl.DataFrame
@@ -279,6 +282,15 @@ def collect_report_data(
             "min(interval_start), max(interval_start) FROM v_date_mentions "
             "WHERE type = 'DATE' AND interval_start IS NOT NULL", [t_lo, t_hi]).fetchall()[0]
         talked_window = (t_lo, t_hi, int(outside[0] or 0), int(outside[1] or 0), outside[2], outside[3])
+        cases = " ".join(f"WHEN gap_days {cond} THEN {i}" for i, (_, cond) in enumerate(_GAP_BUCKETS))
+        gaps = _q(con, f"""
+            SELECT CASE {cases} END AS bucket, count(*) AS n FROM v_date_mentions
+            WHERE type = 'DATE' AND gap_days IS NOT NULL GROUP BY bucket ORDER BY bucket
+        """)
+        gaps = pl.DataFrame({"bucket": list(range(len(_GAP_BUCKETS))),
+                             "gap": [name for name, _ in _GAP_BUCKETS]},
+                            schema={"bucket": gaps.schema.get("bucket", pl.Int32), "gap": pl.String}).join(
+            gaps, on="bucket", how="left").with_columns(pl.col("n").fill_null(0).cast(pl.Int64)).sort("bucket")
         cooc = _q(con, "SELECT canonical_a, label_a, canonical_b, label_b, n_sentences, n_documents "
                        "FROM v_entity_cooccurrence ORDER BY n_sentences DESC, n_documents DESC, canonical_a, "
                        "canonical_b LIMIT ?", [cooccurrence_rows])
@@ -288,7 +300,8 @@ def collect_report_data(
         warehouse=Path(warehouse_dir), run_id=run_id, runs=runs, table_counts=counts, rejected=rejected,
         rejected_by_reason=rejected_by_reason, validation=validation, top_entities=top,
         mentions_over_time=mentions, mention_time_unit=unit, mentions_window=mentions_window,
-        talked_about=talked, talked_about_unit=talked_unit, talked_about_window=talked_window, cooccurrence=cooc,
+        talked_about=talked, talked_about_unit=talked_unit, talked_about_window=talked_window, gaps=gaps,
+        cooccurrence=cooc,
         coverage=coverage, suspicious=suspicious_entity_forms(top), tail_quantile=tail_quantile,
     )
 
@@ -308,6 +321,14 @@ def _vega_bundle() -> str:
 
 
 _LABEL_ORDER = ["PER", "LOC", "ORG", "MISC"]
+
+#: Buckets of v_date_mentions.gap_days (days from publication to the first day talked about), in order.
+_GAP_BUCKETS: tuple[tuple[str, str], ...] = (
+    ("over a year before", "< -365"), ("1-12 months before", "< -31"), ("1-4 weeks before", "< -7"),
+    ("2-7 days before", "< -1"), ("the day before", "= -1"), ("publication day", "= 0"),
+    ("the day after", "= 1"), ("2-7 days after", "<= 7"), ("1-4 weeks after", "<= 31"),
+    ("1-12 months after", "<= 365"), ("over a year after", "> 365"),
+)
 
 
 def _mentions_chart(data: ReportData) -> dict[str, Any] | None:
@@ -329,6 +350,21 @@ def _mentions_chart(data: ReportData) -> dict[str, Any] | None:
                  alt.Tooltip("n_mentions:Q", title="mentions"), alt.Tooltip("n_documents:Q", title="documents")],
     ).properties(width=760, height=170)
     chart = base.facet(row=alt.Row("label:N", title=None, sort=_LABEL_ORDER)).resolve_scale(color="independent")
+    return chart.to_dict()
+
+
+def _gap_chart(data: ReportData) -> dict[str, Any] | None:
+    import altair as alt
+
+    if data.gaps.height == 0 or data.gaps["n"].sum() == 0:
+        return None
+    order = [name for name, _ in _GAP_BUCKETS]
+    chart = alt.Chart(data.gaps.select("gap", "n")).mark_bar(color="#4c78a8").encode(
+        x=alt.X("gap:N", sort=order, title="first day talked about, relative to the publication date",
+                axis=alt.Axis(labelAngle=-30)),
+        y=alt.Y("n:Q", title="date mentions (type DATE)"),
+        tooltip=[alt.Tooltip("gap:N"), alt.Tooltip("n:Q", title="mentions")],
+    ).properties(width=760, height=200)
     return chart.to_dict()
 
 
@@ -540,6 +576,9 @@ def _charts_section(d: ReportData, specs: dict[str, dict[str, Any] | None]) -> s
                  f"date.{outside}</p>")
     parts.append('<div id="chart-dates" class="chart"></div>' if specs.get("chart-dates")
                  else "<p>No resolved DATE expressions.</p>")
+    if specs.get("chart-gaps"):
+        parts.append("<p>How far from their publication date the articles look (<code>gap_days</code>), over all "
+                     'DATE expressions of dated articles:</p><div id="chart-gaps" class="chart"></div>')
     return "".join(parts)
 
 
@@ -563,7 +602,8 @@ def render_report(data: ReportData, *, generated_at: dt.datetime | None = None) 
         A complete HTML document; the JavaScript of Vega, Vega-Lite and vega-embed is inlined.
     """
     generated_at = generated_at or dt.datetime.now(dt.timezone.utc)
-    specs = {"chart-mentions": _mentions_chart(data), "chart-dates": _talked_about_chart(data)}
+    specs = {"chart-mentions": _mentions_chart(data), "chart-dates": _talked_about_chart(data),
+             "chart-gaps": _gap_chart(data)}
     specs = {k: v for k, v in specs.items() if v is not None}
     title = f"akhbar run report — {data.run_id or 'no run'}"
     body = "".join([

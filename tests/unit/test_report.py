@@ -124,6 +124,9 @@ def test_collect_reads_every_section(small_warehouse):
     rel = dict(d.talked_about.group_by("relation").agg(pl.col("n").sum()).iter_rows())
     assert rel == {"past": 2, "future": 1}
     assert d.talked_about_window == (date(1948, 1, 1), date(2020, 1, 15), 0, 0, date(1948, 1, 1), date(2020, 1, 15))
+    gaps = {g: n for g, n in d.gaps.select("gap", "n").iter_rows() if n}
+    assert gaps == {"the day before": 1, "the day after": 1, "over a year before": 1}
+    assert d.gaps["gap"].to_list()[5] == "publication day"
 
 
 def test_charts_leave_out_the_tails(small_warehouse):
@@ -158,7 +161,9 @@ def test_render_is_self_contained_and_escaped(small_warehouse):
     assert page.count("<script") == 2
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     specs = json.loads(re.search(r"const akhbarSpecs = (\{.*?\});\n", page).group(1))
-    assert set(specs) == {"chart-mentions", "chart-dates"}
+    assert set(specs) == {"chart-mentions", "chart-dates", "chart-gaps"}
+    gap_values = [v for ds in specs["chart-gaps"]["datasets"].values() for v in ds]
+    assert len(gap_values) == 11 and sum(v["n"] for v in gap_values) == 3
     values = [v for ds in specs["chart-mentions"]["datasets"].values() for v in ds]
     # the ORG entity occurs only in the undated article: it has no line
     assert {v["canonical"] for v in values} == {"القاهره", "محمد", "بالقاهره", "بيروت"}
