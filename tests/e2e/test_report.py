@@ -13,9 +13,11 @@ import struct
 import sys
 from pathlib import Path
 
+import polars as pl
 import pytest
 from typer.testing import CliRunner
 
+from akhbar import schemas
 from akhbar.cli import app
 from akhbar.datadocs import DATA_DOCS_TABLES, data_docs_index
 from akhbar.storage import Warehouse
@@ -81,9 +83,9 @@ def test_report_renders_in_chromium_without_console_errors(seed_report):
     out, _, _ = seed_report
     seen = browser.inspect_page(out)
     assert seen.errors == []
-    assert seen.charts_expected == 2
-    assert seen.charts_rendered == 2
-    assert seen.svg_count >= 2
+    assert seen.charts_expected == 3  # mentions over time, dates talked about, gap from publication
+    assert seen.charts_rendered == 3
+    assert seen.svg_count >= 3
     for name in SEED_NAMES:
         assert name in seen.text, name
     assert "Top entities per label" in seen.text and "Entities mentioned together" in seen.text
@@ -98,3 +100,83 @@ def test_screenshot_writes_a_png(seed_report):
     assert struct.unpack(">II", head[16:24]) == (1280, 3000)
     assert png.stat().st_size > 50_000  # a blank page of that size compresses to a few kB
     print(f"report screenshot: {png}")
+
+
+# ------------------------------------------------------------------------------------- dev corpus
+
+@pytest.fixture(scope="module")
+def dev_report(request, tmp_path_factory) -> tuple[Path, Path]:
+    """The report of the 2,002-article dev corpus warehouse: (report path, warehouse).
+
+    Uses a session-wide ``dev_warehouse`` fixture when tests/e2e/conftest.py provides one (so the corpus is
+    processed once per session); otherwise runs the flow on the corpus here.
+    """
+    from akhbar.report import build_report
+    from tests.conftest import SHARED
+
+    try:
+        wh = request.getfixturevalue("dev_warehouse")[0]
+    except pytest.FixtureLookupError:
+        request.getfixturevalue("prefect_harness")
+        from flows.ingest import ingest_flow
+
+        wh = tmp_path_factory.mktemp("dev-wh-report")
+        ingest_flow(paths=[str(SHARED / "corpus" / "dev")], warehouse_dir=str(wh), batch_size_docs=400)
+    out = build_report(wh, tmp_path_factory.mktemp("dev-report") / "report.html")
+    return out, Path(wh)
+
+
+@pytest.mark.slow
+def test_dev_corpus_report_is_under_5_mb_with_real_places_on_top(dev_report):
+    from akhbar.report import collect_report_data
+
+    out, wh = dev_report
+    assert out.stat().st_size < 5_000_000
+    data = collect_report_data(wh)
+    assert data.suspicious.height == 0, data.suspicious.select("label", "canonical", "problem").rows()
+    loc = data.top_entities.filter(data.top_entities["label"] == "LOC")["canonical"].to_list()
+    assert len(loc) == 10
+    # the corpus is Middle-East news from 2012-2018: these places lead it, whatever their exact order
+    assert {"سوريا", "روسيا", "مصر", "تركيا"} <= set(loc), loc
+    page = out.read_text(encoding="utf-8")
+    assert all(name in page for name in loc)
+    # v_daily_mentions covers every publication day on which a document mentions an entity
+    assert data.coverage["days_with_mentions"] >= 0.95 * data.coverage["publication_days"] > 100
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_dev_corpus_report_opens_in_chromium_without_console_errors(dev_report):
+    out, _ = dev_report
+    seen = browser.inspect_page(out)
+    assert seen.errors == []
+    assert seen.charts_rendered == seen.charts_expected == 3
+    assert "سوريا" in seen.text
+
+
+def test_data_docs_show_what_fails(tmp_path):
+    """Data Docs re-validate the stored rows: a date mention whose text is not raw_text[start:end] fails."""
+    from akhbar.datadocs import build_data_docs
+    from tests.unit.test_report import DOCS, _frames
+
+    wh = Warehouse(tmp_path / "wh")
+    run_id = "20261129T120000Z-0000abcd"
+    frames = _frames(run_id)
+    assert "عام 1948" not in DOCS[2][1]  # its span [0, 8) points at other text
+    wh.stage_batch(run_id, 0, frames)
+    run_row = {"run_id": run_id, "flow_run_id": None, "started_at": frames["documents"]["ingested_at"][0],
+               "finished_at": frames["documents"]["ingested_at"][0], "n_read": 4, "n_loaded": 4, "n_rejected": 0,
+               "n_skipped": 0, "status": "completed", "inputs": "[]"}
+    wh.commit_run(run_id, run_row, pl.DataFrame(schema={"source_path": pl.String, "reason": pl.String,
+                                                        "detail": pl.String}),
+                  schemas.empty_frame(schemas.VALIDATION_RESULTS))
+    index = build_data_docs(wh.root)
+    html_index = index.read_text(encoding="utf-8")
+    assert html_index.count("fa-times") == 1
+    assert html_index.count("fa-check-circle") == len(DATA_DOCS_TABLES) - 1
+    failing = next(index.parent.joinpath("validations", "akhbar", "date_mentions").rglob("*.html"))
+    page = failing.read_text(encoding="utf-8")
+    assert "_span_matches_text" in page
+    # rebuilding replaces the run's site instead of piling up
+    assert build_data_docs(wh.root, run_id) == index
+    assert len(list(index.parent.joinpath("validations").rglob("*.html"))) == len(DATA_DOCS_TABLES)
