@@ -2,9 +2,10 @@
 
 Prints documents/s and characters/s for both, measured in the same run on the same documents (dateparser on
 the first ``--dateparser-docs`` documents only: it is slow), the speed ratio, and mentions found. Timing is
-wall-clock (``time.perf_counter``), single process, after one warm-up document for each tool.
+wall-clock (``time.perf_counter``), single process, after one warm-up document for each tool; akhbar's corpus
+figure is the best of ``--repeat`` passes (dateparser, being ~40x slower, is timed once).
 
-Usage: ``python bench/bench_dates.py [--corpus DIR] [--limit N] [--dateparser-docs N]``
+Usage: ``python bench/bench_dates.py [--corpus DIR] [--limit N] [--dateparser-docs N] [--repeat N]``
 """
 
 from __future__ import annotations
@@ -49,15 +50,18 @@ def main() -> int:
     ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "dev")
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--dateparser-docs", type=int, default=100)
+    ap.add_argument("--repeat", type=int, default=2, help="passes of akhbar over the corpus (best one reported)")
     args = ap.parse_args()
     docs = load_corpus(args.corpus, args.limit)
     n_chars = sum(len(t) for t, _ in docs)
     extract_dates("وصل الوفد أمس", date(2020, 1, 13))  # warm-up (lexicon build, imports)
-    t0 = time.perf_counter()
-    n_mentions = 0
-    for text, ref in docs:
-        n_mentions += len(extract_dates(text, ref))
-    t_ak = time.perf_counter() - t0
+    t_ak = float("inf")
+    for _ in range(args.repeat):  # best of N passes: the machine is shared, the minimum is the least disturbed
+        t0 = time.perf_counter()
+        n_mentions = 0
+        for text, ref in docs:
+            n_mentions += len(extract_dates(text, ref))
+        t_ak = min(t_ak, time.perf_counter() - t0)
     ak_rate = len(docs) / t_ak
     print(f"akhbar.dates : {len(docs)} docs, {n_chars / 1e6:.2f} M chars in {t_ak:.2f} s -> "
           f"{ak_rate:,.0f} docs/s, {n_chars / t_ak / 1e6:.2f} M chars/s, {n_mentions} mentions")
