@@ -10,7 +10,9 @@ Sources:
   ``الأثنين`` the same key).
 - Relative day words: CLDR ``date_fields['day']['relative']`` for ``ar`` (أمس، اليوم، غدًا، أول أمس، بعد الغد),
   plus common news spellings (البارحة، غدا، أول من أمس).
-- Hijri month names, Arabic number words and ordinals: standard Modern Standard Arabic forms, written here.
+- Hijri month names, Arabic number words and ordinals, parts of day, tense cues, TIMEX3 mods, duration units,
+  seasons, decades and fixed-date feasts: standard Modern Standard Arabic forms, written here for akhbar.
+  Part-of-day codes are TimeML's (MO, AF, EV, NI; the warehouse schema allows no MI, so noon is AF).
 
 Folding (:func:`fold`) is one code point for one code point, so offsets never move: alef variants to bare
 alef, alef maqsura to yeh, teh marbuta to heh, Arabic-Indic and Extended Arabic-Indic digits to ASCII. It is
@@ -25,6 +27,11 @@ __all__ = [
     "fold",
     "MONTH_LOCALES",
     "cldr_month_names",
+    "cldr_weekday_names",
+    "cldr_relative_days",
+    "HIJRI_AMBIGUOUS",
+    "WEEKDAYS_BARE",
+    "VAGUE",
     "MONTHS",
     "HIJRI_MONTHS",
     "WEEKDAYS",
