@@ -281,7 +281,8 @@ class _Plan:
     output is not exactly one character (deleted or expanded). ``attach``: deleted marks and tatweel, owned
     by the character before them. ``scan_re``: finds runs of irregular characters and every ``&``.
     ``fix_re``: finds runs of characters that change one for one (the fast ``translate`` path).
-    ``all_re``: runs of any changing character (:func:`normalise_text`).
+    ``all_re``: runs of any changing character (:func:`normalise_text`). ``compose_re``: letter + combining
+    hamza/maddah pairs composed when tashkeel removal is on.
     ``keys``/``values``: the one-for-one part of ``table`` as lists, for Polars ``str.replace_many``.
     """
 
@@ -291,6 +292,7 @@ class _Plan:
     scan_re: re.Pattern[str] | None
     fix_re: re.Pattern[str] | None
     all_re: re.Pattern[str] | None
+    compose_re: re.Pattern[str] | None
     keys: list[str]
     values: list[str]
     html: bool
@@ -324,6 +326,9 @@ def _plan(config: NormaliseConfig) -> _Plan:
         scan_re=re.compile("|".join(alts)) if alts else None,
         fix_re=re.compile(f"[{_char_class(set(one_for_one))}]+") if one_for_one else None,
         all_re=re.compile(f"[{_char_class({chr(k) for k in table})}]+") if table else None,
+        compose_re=re.compile("|".join(re.escape(b + m) for b, m in C.HAMZA_COMPOSE if m in attach))
+        if any(m in attach for _, m in C.HAMZA_COMPOSE)
+        else None,
         keys=list(one_for_one),
         values=list(one_for_one.values()),
         html=config.html_references,
@@ -392,7 +397,9 @@ def _pre_normalise(raw: str, plan: _Plan) -> tuple[str, list[int], list[int], li
             out = run[i:j].translate(table)
             if run[i] in attach and ua > prev:
                 ua -= 1  # marks belong to the (regular) character before them
-                out = raw[ua]  # regular: folded later with the rest of the one-for-one characters
+                # regular, so folded later with the rest of the one-for-one characters; a combining hamza or
+                # maddah straight after it composes with it (و + U+0654 -> ؤ) instead of being dropped
+                out = C.HAMZA_COMPOSE.get((raw[ua], run[i]), raw[ua])
             if ua > prev:
                 pieces.append(raw[prev:ua])
             pieces.append(out)
@@ -467,5 +474,7 @@ def normalise_text(s: str, config: NormaliseConfig = DEFAULT_CONFIG) -> str:
         s = decode_html_references(s)
     if plan.all_re is None:
         return s
+    if plan.compose_re is not None and plan.compose_re.search(s):
+        s = plan.compose_re.sub(lambda m: C.HAMZA_COMPOSE[(m.group()[0], m.group()[1])], s)
     table = plan.table
     return plan.all_re.sub(lambda m: m.group().translate(table), s)

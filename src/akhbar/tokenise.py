@@ -48,6 +48,7 @@ __all__ = [
     "TOKEN_FRAME_SCHEMA",
     "TOKEN_PATTERN",
     "Token",
+    "frame_to_token_lists",
     "lexicon_count",
     "segment_word",
     "sentence_spans",
@@ -663,3 +664,40 @@ def tokens_to_frame(doc_id: str, tokens: list[Token]) -> pl.DataFrame:
     for name in list(TOKEN_FRAME_SCHEMA)[1:]:
         cols[name] = [getattr(t, name) for t in tokens]
     return pl.DataFrame(cols, schema=TOKEN_FRAME_SCHEMA)
+
+
+def frame_to_token_lists(tokens: pl.DataFrame) -> dict[str, list[Token]]:
+    """Group a :func:`tokenise_frame` result back into :class:`Token` lists, one per ``doc_id``.
+
+    Rows of one document must be contiguous and in ``token_index`` order (as ``tokenise_frame`` returns
+    them). Builds each Token positionally (no per-row dict), the cheapest way to feed per-document consumers
+    (the recogniser) from the batch path.
+
+    Args:
+        tokens: frame with the :data:`TOKEN_FRAME_SCHEMA` columns (extra columns are ignored).
+
+    Returns:
+        ``{doc_id: [Token, ...]}`` in first-seen document order.
+
+    Raises:
+        KeyError: a column of :data:`TOKEN_FRAME_SCHEMA` is missing.
+
+    >>> f = tokenise_frame(pl.DataFrame({"doc_id": ["a", "b"], "raw_text": ["وصل حفتر", "نعم"]}))
+    >>> {k: [t.norm for t in v] for k, v in frame_to_token_lists(f).items()}
+    {'a': ['وصل', 'حفتر'], 'b': ['نعم']}
+    """
+    missing = [c for c in TOKEN_FRAME_SCHEMA if c not in tokens.columns]
+    if missing:
+        raise KeyError(f"frame_to_token_lists needs columns {missing}")
+    out: dict[str, list[Token]] = {}
+    if tokens.height == 0:
+        return out
+    id_col = tokens.get_column("doc_id")
+    change = (id_col != id_col.shift(1)).fill_null(True).to_numpy()
+    bounds = np.flatnonzero(change).tolist() + [tokens.height]
+    ids = id_col.gather(bounds[:-1]).to_list()
+    rows = tokens.select(list(TOKEN_FRAME_SCHEMA)[1:]).rows()
+    make = Token
+    for doc, a, b in zip(ids, bounds[:-1], bounds[1:], strict=True):
+        out.setdefault(doc, []).extend([make(*r) for r in rows[a:b]])
+    return out

@@ -9,9 +9,12 @@ from akhbar.normalise import DEFAULT_CONFIG, NormaliseConfig, normalise, normali
 
 
 def test_public_api_is_explicit() -> None:
-    assert set(N.__all__) == {n for n in dir(N) if not n.startswith("_") and n in N.__all__}
+    assert {"DEFAULT_CONFIG", "NormaliseConfig", "Normalised", "normalise", "normalise_text"} <= set(N.__all__)
     for name in N.__all__:
         assert hasattr(N, name), name
+    rule_functions = {n for n in N.__all__ if n.startswith(("fold_", "strip_", "remove_", "decode_"))}
+    assert len(rule_functions) == 13  # one named function per rule of NormaliseConfig
+    assert len(rule_functions) == len(N.NormaliseConfig.__dataclass_fields__)
 
 
 @pytest.mark.parametrize(
@@ -92,6 +95,27 @@ def test_no_whole_string_nfc() -> None:
     # alef + combining madda must not be merged into U+0622 (NFC would); the mark is simply deleted
     assert normalise_text("\u0627\u0653") == "ا"
     assert normalise_text("\u0627\u0653", NormaliseConfig(tashkeel=False)) == "\u0627\u0653"
+
+
+@pytest.mark.parametrize(
+    ("raw", "config", "expected"),
+    [
+        ("سو\u0654ال", DEFAULT_CONFIG, "سؤال"),  # waw + combining hamza is the letter ؤ, not waw + a mark
+        ("سو\u0654ال", NormaliseConfig(hamza_carriers=True), "سوال"),
+        ("ا\u0654حمد", NormaliseConfig(alef=False), "أحمد"),
+        ("ا\u0654حمد", DEFAULT_CONFIG, "احمد"),
+        ("ا\u0653خر", NormaliseConfig(alef=False), "آخر"),
+        ("ا\u064e\u0654", NormaliseConfig(alef=False), "ا"),  # not straight after the letter: just a mark
+        ("سو\u0654ال", NormaliseConfig(tashkeel=False), "سو\u0654ال"),  # marks kept: nothing composed
+    ],
+)
+def test_combining_hamza_composes_within_the_cluster(raw: str, config: NormaliseConfig, expected: str) -> None:
+    n = normalise(raw, config)
+    assert n.text == expected == normalise_text(raw, config)
+    if n.text != raw:
+        i = n.text.find(expected[1]) if len(expected) > 1 else 0
+        a, b = n.char_to_raw(i)
+        assert normalise_text(raw[a:b], config) == n.text[i]
 
 
 def test_type_error_on_bytes() -> None:

@@ -102,6 +102,22 @@ SPACES: frozenset[str] = frozenset(
 #: Line separators folded to ``\n`` (line separator, paragraph separator, next line).
 LINE_BREAKS: dict[str, str] = {"\u2028": "\n", "\u2029": "\n", "\u0085": "\n", "\r": "\n"}
 
+#: Letter + combining maddah/hamza (U+0653, U+0654, U+0655) -> the precomposed letter (the Unicode canonical
+#: compositions within Arabic). Applied only inside one grapheme cluster, when the combining mark directly
+#: follows the letter and tashkeel removal would otherwise delete it: the hamza is part of the letter, not
+#: a diacritic.
+HAMZA_COMPOSE: dict[tuple[str, str], str] = {
+    ("\u0627", "\u0653"): "\u0622",  # alef + maddah above -> alef with madda
+    ("\u0627", "\u0654"): "\u0623",  # alef + hamza above -> alef with hamza above
+    ("\u0627", "\u0655"): "\u0625",  # alef + hamza below -> alef with hamza below
+    ("\u0648", "\u0654"): "\u0624",  # waw + hamza above -> waw with hamza
+    ("\u064A", "\u0654"): "\u0626",  # yeh + hamza above -> yeh with hamza
+    ("\u0649", "\u0654"): "\u0626",  # alef maqsura (dotless yeh) + hamza above -> yeh with hamza
+    ("\u06D5", "\u0654"): "\u06C0",  # ae + hamza above -> heh with yeh above
+    ("\u06C1", "\u0654"): "\u06C2",  # heh goal + hamza above
+    ("\u06D2", "\u0654"): "\u06D3",  # yeh barree + hamza above
+}
+
 #: Ligatures that expand to words (CAMeL Tools fixes these before Unicode normalisation): U+FDFD BISMILLAH
 #: and U+FDFC RIAL SIGN. NFKC would give the vocalised spelled-out forms; akhbar writes bare letters.
 WORD_LIGATURES: dict[str, str] = {
