@@ -91,9 +91,8 @@ def main() -> None:
     cols = [spherical_kmeans(x, k, seed=13 + k) for k in (64, 256, 1024)]
     print(f"k-means done {time.time() - t0:.0f}s", flush=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    with gzip.GzipFile(args.out, "wb", mtime=0) as raw:
-        lines = [f"{w}\t{a}\t{b}\t{c}\n" for w, a, b, c in zip(words, *cols)]
-        raw.write("".join(lines).encode("utf-8"))
+    lines = [f"{w}\t{a}\t{b}\t{c}\n" for w, a, b, c in zip(words, *cols)]
+    args.out.write_bytes(gzip.compress("".join(lines).encode("utf-8"), mtime=0))
     print(f"wrote {args.out} ({args.out.stat().st_size} bytes, {len(words)} words)")
 
 

@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from akhbar.entities.features import FeatureConfig  # noqa: E402
 from akhbar.entities.train import train_ner  # noqa: E402
 
-GROUPS = ["gazetteer", "triggers", "clusters", "autogaz"]
+GROUPS = ["gazetteer", "triggers", "clusters", "autogaz", "orgnames"]
 
 
 def main() -> None:
@@ -44,9 +44,13 @@ def main() -> None:
     rows = []
     for name, cfg, two in steps:
         with tempfile.TemporaryDirectory() as tmp:
-            r = train_ner(Path(tmp), config=cfg, two_pass=two, verbose=False)["dev"]
+            res = train_ner(Path(tmp), config=cfg, two_pass=two, verbose=False)
+        r = res["dev"] if two else res["dev_crf"]
         per = {k: 100 * v["f1"] for k, v in r["per_label"].items()}
         rows.append((name, 100 * r["precision"], 100 * r["recall"], 100 * r["f1"], per))
+        if not two:
+            p = res["dev_pass1"]
+            print(f"{name + ' +consistency':<26} F1 {100 * p['f1']:5.2f}", flush=True)
         print(f"{name:<12} P {rows[-1][1]:5.2f} R {rows[-1][2]:5.2f} F1 {rows[-1][3]:5.2f}  "
               + "  ".join(f"{k} {v:5.2f}" for k, v in sorted(per.items())), flush=True)
 

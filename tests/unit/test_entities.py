@@ -223,3 +223,32 @@ def test_propagate_names_skips_ambiguous_names():
     words = [["جدة"], ["جدة"], ["جدة"], ["جدة"]]
     tags = [["B-LOC"], ["B-PER"], ["O"], ["O"]]
     assert propagate_names(words, tags)[2:] == [["O"], ["O"]]
+
+
+def test_nationality_adjectives_from_place_names():
+    from akhbar.entities.gazetteer import nationality_adjectives
+
+    nat = nationality_adjectives()
+    assert {"الليبي", "الليبيه", "اللبناني", "اللبنانيه", "الروسي", "المصري"} <= nat
+    assert "الوطني" not in nat and "الرياسي" not in nat
+
+
+def test_complete_from_gazetteer():
+    from akhbar.entities.tagger import complete_from_gazetteer
+
+    gaz = Gazetteer({"حكومه الوفاق الوطني": "ORG", "المجلس الرياسي": "ORGX", "مجلس الوزراء": "ORGX"})
+    words = [["بين", "حكومة", "الوفاق", "الوطني", "الليبية", "و", "مجلس", "الوزراء"],
+             ["رئيس", "المجلس", "الرئاسي", "الليبي", "فائز"]]
+    tags = [["O"] * 8, ["O", "O", "B-ORG", "I-ORG", "B-PER"]]
+    out = complete_from_gazetteer(words, tags, gaz)
+    # a strong entry is tagged and absorbs the nationality adjective; a weak one (ORGX) is not tagged
+    assert out[0] == ["O", "B-ORG", "I-ORG", "I-ORG", "I-ORG", "O", "O", "O"]
+    # a weak entry gives the CRF's ORG its head back
+    assert out[1] == ["O", "B-ORG", "I-ORG", "I-ORG", "B-PER"]
+
+
+def test_shipped_gazetteer_is_what_the_packages_give():
+    from akhbar.entities.gazetteer import GAZETTEER_PATH, build_gazetteer
+
+    shipped = {" ".join(k): v for k, v in load_gazetteer(GAZETTEER_PATH).entries.items()}
+    assert build_gazetteer() == shipped

@@ -12,6 +12,8 @@ Feature groups (each can be switched off to measure what it buys, see :class:`Fe
   neighbours, learned from unlabelled news (scripts/ner_clusters.py);
 - ``autogaz``: longest-match tag in the automatic gazetteer mined by self-tagging unlabelled news
   (scripts/ner_autogaz.py), of the word and its neighbours;
+- ``orgnames``: longest-match tag in the organisation names mined from unlabelled news (head noun +
+  definite modifiers, scripts/ner_orgnames.py), of the word and its neighbours;
 - ``doc``: second-pass features, the labels the first pass gave to the same stem elsewhere in the
   document (document-level consistency).
 
@@ -38,6 +40,7 @@ __all__ = ["FeatureConfig", "FeatureExtractor", "doc_features", "load_clusters",
 DATA_DIR = Path(__file__).resolve().parent / "data"
 CLUSTERS_PATH = DATA_DIR / "clusters.tsv.gz"
 AUTOGAZ_PATH = DATA_DIR / "autogaz.tsv.gz"
+ORGNAMES_PATH = DATA_DIR / "orgnames.tsv.gz"
 
 _DIGIT = regex.compile(r"[0-9]")
 _HAS_DIGIT = regex.compile(r"[0-9]")
@@ -54,6 +57,7 @@ class FeatureConfig:
     triggers: bool = True
     clusters: bool = True
     autogaz: bool = True
+    orgnames: bool = True
     window: int = 2
 
 
@@ -134,6 +138,8 @@ class FeatureExtractor:
             load_clusters() if self.config.clusters else {})
         self.autogaz = (load_gazetteer(AUTOGAZ_PATH) if self.config.autogaz and AUTOGAZ_PATH.exists()
                         else None)
+        self.orgnames = (load_gazetteer(ORGNAMES_PATH) if self.config.orgnames and ORGNAMES_PATH.exists()
+                         else None)
 
     def _cluster(self, norm: str, core_al: str, core: str) -> tuple[str, str, str] | None:
         c = self.clusters
@@ -157,6 +163,7 @@ class FeatureExtractor:
         trig = [trigger_class(i[0]) for i in infos] if cfg.triggers else [None] * n
         clus = [self._cluster(i[0], i[2], i[3]) for i in infos] if cfg.clusters else [None] * n
         auto = self.autogaz.match([i[0] for i in infos]) if self.autogaz is not None else [None] * n
+        orgs = self.orgnames.match([i[0] for i in infos]) if self.orgnames is not None else [None] * n
 
         # per-position local features, reused for the window
         local: list[list[str]] = []
@@ -172,6 +179,8 @@ class FeatureExtractor:
                 f.append(f"t={trig[k]}")
             if auto[k]:
                 f.append(f"a={auto[k]}")
+            if orgs[k]:
+                f.append(f"o={orgs[k]}")
             if clus[k]:
                 a, b, c = clus[k]
                 f.extend((f"k1={a}", f"k2={b}", f"k3={c}"))
@@ -199,7 +208,7 @@ class FeatureExtractor:
                 m = k + d
                 if 0 <= m < n:
                     for feat in local[m]:
-                        if feat.startswith(("w=", "c=", "g=", "t=", "a=", "k2=", "k3=", "sh=")):
+                        if feat.startswith(("w=", "c=", "g=", "t=", "a=", "o=", "k2=", "k3=", "sh=")):
                             f.append(f"{d}:{feat}")
                 else:
                     f.append(f"{d}:PAD")

@@ -33,7 +33,9 @@ __all__ = [
     "PER_TRIGGERS",
     "ORG_TRIGGERS",
     "LOC_TRIGGERS",
+    "ORG_HEADS",
     "trigger_class",
+    "nationality_adjectives",
 ]
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -59,6 +61,14 @@ ORG_TRIGGERS = frozenset(feature_norm(w) for w in """
 قناة صحيفة مجموعة معهد مركز تحالف التحالف رابطة نقابة الحرس قوات كتائب مكتب إدارة ادارة مجمع المنظمة
 الأمم الامم الجامعة المجلس الحكومة الوزارة الوكالة الشركة الحزب الهيئة الجمعية المؤسسة الصندوق
 المركز المعهد الجبهة الحركة منتخب المنتخب فريق الفريق دار مستشفى مصنع
+""".split())
+
+# Organisation head nouns that start a name with definite modifiers (حكومة الوفاق الوطني, المجلس الرئاسي);
+# ministries (وزارة) are left out: ANERcorp tags وزارة الخارجية and the like O.
+ORG_HEADS = frozenset(feature_norm(w) for w in """
+حكومة مجلس منظمة حزب حركة جبهة جامعة وكالة اتحاد هيئة جمعية شركة بنك مصرف لجنة مؤسسة صندوق تنظيم ائتلاف
+تحالف محكمة رابطة نقابة الحكومة المجلس المنظمة الحزب الحركة الجبهة الجامعة الوكالة الاتحاد الهيئة الجمعية
+الشركة البنك المصرف اللجنة المؤسسة الصندوق التنظيم الائتلاف التحالف المحكمة الرابطة النقابة
 """.split())
 
 # Heads of place names.
@@ -152,8 +162,7 @@ def write_gazetteer(entries: dict[str, str], path: Path = GAZETTEER_PATH) -> Non
     """Write entries as gzip TSV (entry, label), sorted, with a zero gzip mtime (byte-reproducible)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     text = "".join(f"{k}\t{v}\n" for k, v in sorted(entries.items()))
-    with gzip.GzipFile(path, "wb", mtime=0) as fh:
-        fh.write(text.encode("utf-8"))
+    path.write_bytes(gzip.compress(text.encode("utf-8"), mtime=0))  # no name, no time: byte-reproducible
 
 
 class Gazetteer:
@@ -166,6 +175,7 @@ class Gazetteer:
     def __init__(self, entries: dict[str, str]):
         self.entries = {tuple(k.split()): v for k, v in entries.items()}
         self.max_len = max((len(k) for k in self.entries), default=1)
+        self.firsts = frozenset(k[0] for k in self.entries)
 
     def match(self, norms: Sequence[str]) -> list[str | None]:
         """Tag a sentence with gazetteer BIO tags.
@@ -184,7 +194,10 @@ class Gazetteer:
         while i < n:
             hit = 0
             label = None
-            first_forms = (norms[i], split_proclitics(norms[i])[1])
+            first_forms = [f for f in (norms[i], split_proclitics(norms[i])[1]) if f in self.firsts]
+            if not first_forms:
+                i += 1
+                continue
             for length in range(min(self.max_len, n - i), 0, -1):
                 rest = tuple(norms[i + 1:i + length])
                 for f in first_forms:
@@ -205,6 +218,31 @@ class Gazetteer:
 
 
 @functools.lru_cache(maxsize=1)
+def nationality_adjectives(ya_stems: bool = True) -> frozenset[str]:
+    """Definite relational adjectives derived from the shipped single-word place names (feature-normalised).
+
+    ``ليبيا`` -> ``الليبي``, ``الليبيه``; ``لبنان`` -> ``اللبناني``, ``اللبنانيه``; ``العراق`` -> ``العراقي``.
+    Over-generates harmless non-words; used to tell a description (``الحكومه اللبنانيه``) from a name and to
+    let an organisation name absorb a trailing nationality (``المجلس الرياسي الليبي``).
+
+    Args:
+        ya_stems: also derive from names ending in ``يا`` by dropping the alef (``ليبيا`` -> ``الليبي``);
+            this also yields some organisation adjectives (``افريقيا`` -> ``الافريقي``), so the organisation
+            miner (scripts/ner_orgnames.py) turns it off.
+    """
+    out: set[str] = set()
+    for key, lab in load_gazetteer().entries.items():
+        if lab == "LOC" and len(key) == 1:
+            base = key[0][2:] if key[0].startswith("ال") else key[0]
+            for b in (base, base[:-1]):
+                if len(b) >= 2:
+                    out.update(("ال" + b + "ي", "ال" + b + "يه"))
+                    if ya_stems and b.endswith("ي"):  # ليبيا -> ليبي
+                        out.update(("ال" + b, "ال" + b + "ه"))
+    return frozenset(out)
+
+
+@functools.lru_cache(maxsize=4)
 def load_gazetteer(path: Path = GAZETTEER_PATH) -> Gazetteer:
     """Load the shipped gazetteer (cached per process).
 

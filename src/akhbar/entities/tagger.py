@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from akhbar.entities.crf import CrfModel, chunks
+from akhbar.entities.crf import LABELS, CrfModel, chunks
 from akhbar.entities.features import FeatureExtractor, doc_features, word_info
+from akhbar.entities.gazetteer import Gazetteer, nationality_adjectives
 from akhbar.entities.text import clitic_length, split_proclitics
 
-__all__ = ["DocumentTagger", "doc_label_counts", "consistency_key", "propagate_names"]
+__all__ = ["DocumentTagger", "doc_label_counts", "consistency_key", "propagate_names",
+           "complete_from_gazetteer"]
 
 
 def consistency_key(word: str) -> str | None:
@@ -132,22 +134,63 @@ def propagate_names(doc_words: Sequence[Sequence[str]], doc_tags: Sequence[Seque
     return out
 
 
+def complete_from_gazetteer(doc_words: Sequence[Sequence[str]], doc_tags: Sequence[Sequence[str]],
+                            gazetteer: Gazetteer) -> list[list[str]]:
+    """Tag gazetteer names the CRF left untagged (used with the mined organisation names).
+
+    A longest gazetteer match whose words are all ``O`` gets the entry's label if that label is one of
+    PER/LOC/ORG/MISC (weak ``ORGX`` entries never create a name on their own); a directly following
+    nationality adjective (``الليبي``, see :func:`akhbar.entities.gazetteer.nationality_adjectives`) is
+    absorbed into the name, as ANERcorp does for ``مجلس الأمن الدولي``. A match (weak or strong) whose head
+    the CRF left out while tagging the rest as one ORG (``المجلس [الرئاسي الليبي]``) gets its head back.
+
+    Args:
+        doc_words: sentences (raw words) of one document.
+        doc_tags: IOB2 tags, same shape.
+        gazetteer: the entries to complete from.
+    Returns:
+        new tags, same shape.
+    """
+    nat = nationality_adjectives()
+    out = [list(t) for t in doc_tags]
+    for words, tags in zip(doc_words, out):
+        norms = [word_info(w)[0] for w in words]
+        gaz = [t or "O" for t in gazetteer.match(norms)]
+        for lab, s, e in chunks(gaz):
+            if all(t == "O" for t in tags[s:e]):
+                if lab not in LABELS:  # weak entries (ORGX) never create a name on their own
+                    continue
+                if e < len(words) and tags[e] == "O" and norms[e] in nat:
+                    e += 1
+                tags[s] = "B-" + lab
+                for j in range(s + 1, e):
+                    tags[j] = "I-" + lab
+            elif e - s >= 2 and tags[s] == "O" and tags[s + 1] == "B-ORG" and all(t == "I-ORG" for t in tags[s + 2:e]):
+                # the CRF found the modifiers but not the head: المجلس [الرئاسي الليبي] -> [المجلس الرئاسي الليبي]
+                tags[s] = "B-ORG"
+                tags[s + 1] = "I-ORG"
+    return out
+
+
 class DocumentTagger:
     """Tags the sentences of one document.
 
     Args:
         propagate: apply :func:`propagate_names` (document consistency) to the final tags.
+        complete_orgs: apply :func:`complete_from_gazetteer` with the extractor's mined organisation names
+            (only if that feature group is on).
         extractor: the feature extractor the models were trained with.
         pass1: first-pass CRF (sentence features only).
         pass2: optional second-pass CRF (sentence features + document label counts of pass 1).
     """
 
     def __init__(self, extractor: FeatureExtractor, pass1: CrfModel, pass2: CrfModel | None = None,
-                 propagate: bool = True):
+                 propagate: bool = True, complete_orgs: bool = True):
         self.extractor = extractor
         self.pass1 = pass1
         self.pass2 = pass2
         self.propagate = propagate
+        self.complete_orgs = complete_orgs
 
     def tag(self, doc_words: Sequence[Sequence[str]]) -> list[list[str]]:
         """IOB2 tags for every word of every sentence of one document (same shape as the input)."""
@@ -157,6 +200,8 @@ class DocumentTagger:
             counts = doc_label_counts(doc_words, tags)
             tags = [self.pass2.tag([fw + doc_features(c) for fw, c in zip(f, row)])
                     for f, row in zip(feats, counts)]
+        if self.complete_orgs and self.extractor.orgnames is not None:
+            tags = complete_from_gazetteer(doc_words, tags, self.extractor.orgnames)
         if self.propagate:
             tags = propagate_names(doc_words, tags)
         return tags
