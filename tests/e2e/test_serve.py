@@ -202,3 +202,57 @@ def test_two_scheduled_runs_load_exactly_the_new_documents(prefect_server, wareh
         assert fr["deployment_id"] == deployment["id"]
         assert fr["auto_scheduled"] is True
         assert fr["state_type"] in ("RUNNING", "COMPLETED")  # it may still be reporting its final state
+
+
+# ------------------------------------------------------------------- no server needed (fast)
+def test_serve_parameters_are_absolute_json_values(tmp_path, monkeypatch):
+    from datetime import date
+
+    from flows.serve import serve_parameters
+
+    monkeypatch.chdir(tmp_path)
+    params = serve_parameters("inbox", warehouse_dir="wh", published=date(2020, 1, 13), batch_size_docs=7)
+    assert params["paths"] == [str(tmp_path / "inbox")]
+    assert params["warehouse_dir"] == str(tmp_path / "wh")
+    assert params["published"] == "2020-01-13" and params["batch_size_docs"] == 7
+    assert "parquet_root" not in params  # the flow's default (<warehouse>/parquet) applies
+    assert json.loads(json.dumps(params)) == params
+    (tmp_path / "a-file").write_text("x")
+    from akhbar.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="not a folder"):
+        serve_parameters(tmp_path / "a-file", warehouse_dir="wh")
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"cron": "* * * * *", "interval_seconds": 5}, {"interval_seconds": 0}])
+def test_serve_needs_exactly_one_positive_schedule(tmp_path, kwargs):
+    from akhbar.errors import ConfigError
+    from flows.serve import serve_ingest
+
+    with pytest.raises(ConfigError):
+        serve_ingest(tmp_path / "inbox", warehouse_dir=tmp_path / "wh", **kwargs)
+    assert not (tmp_path / "inbox").exists()  # refused before touching anything
+
+
+def test_an_unreachable_api_url_is_named(tmp_path, monkeypatch):
+    from flows.server import free_port
+    from flows.serve import resolve_api_url
+
+    url = f"http://127.0.0.1:{free_port()}/api"
+    monkeypatch.setenv("PREFECT_API_URL", url)
+    with pytest.raises(ServerError, match=f"PREFECT_API_URL={url} does not answer"):
+        resolve_api_url(tmp_path / "wh")
+
+
+def test_a_stale_state_file_is_dropped(tmp_path):
+    from flows.server import state_path
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    p = state_path(tmp_path)
+    p.parent.mkdir(parents=True)
+    p.write_text(json.dumps({"pid": dead.pid, "host": "127.0.0.1", "port": 1, "api_url": "http://127.0.0.1:1/api",
+                             "prefect_home": str(p.parent), "log_path": "x", "started_at": 0.0}))
+    assert server_status(tmp_path) == (None, False)
+    assert not p.exists()
+    assert stop_server(tmp_path) is None
