@@ -97,11 +97,27 @@ def trigger_words() -> frozenset[str]:
     return frozenset(t)
 
 
-def _raw_variants(word: str) -> list[str]:
-    if word == "اذار":
-        return ["آذار", "اذار", "أذار"]
-    opts = [_VARIANTS[c] if c == "ا" or (c in "يه" and (i == len(word) - 1 or word[i + 1] == " ")) else c
-            for i, c in enumerate(word)]
+def _raw_variants(phrase: str) -> list[str]:
+    """Raw spellings of a folded trigger: the alef that can carry a hamza or madda (a word's first letter, or the
+    first letter after the article ال, or the ا of راس) in its four forms; a word-final ي as ي/ى and a
+    word-final ه as ه/ة. Other letters are kept as they are (an article's alef is always bare).
+
+    >>> sorted(_raw_variants("امس"))
+    ['آمس', 'أمس', 'إمس', 'امس']
+    """
+    opts: list[str] = []
+    n = len(phrase)
+    for i, c in enumerate(phrase):
+        word_start = i == 0 or phrase[i - 1] == " "
+        after_article = i >= 2 and phrase[i - 2:i] == "ال" and (i == 2 or phrase[i - 3] == " ")
+        word_end = i == n - 1 or phrase[i + 1] == " "
+        if c == "ا" and (after_article or (word_start and phrase[i:i + 2] != "ال") or phrase[max(0, i - 1):i + 2]
+                         == "راس"):
+            opts.append(_VARIANTS[c])
+        elif c in "يه" and word_end:
+            opts.append(_VARIANTS[c])
+        else:
+            opts.append(c)
     return ["".join(p) for p in itertools.product(*opts)]
 
 
