@@ -328,27 +328,25 @@ def report(
     out_file: Annotated[Optional[Path], typer.Option("--out", help="HTML file [default: <warehouse>/report.html].")] = None,
     run_id: Annotated[Optional[str], typer.Option("--run", help="Run to describe [default: the latest].")] = None,
     data_docs: Annotated[bool, typer.Option("--data-docs/--no-data-docs",
-                                            help="Build the run's Great Expectations Data Docs when missing.")] = True,
+                                            help="Build the run's Great Expectations Data Docs when missing, and link them.")] = True,
     rebuild_data_docs: Annotated[bool, typer.Option(help="Rebuild the run's Data Docs even if present.")] = False,
 ) -> None:
     """Write the run report: one self-contained HTML page (summary, rejects, validation, entities, charts)."""
-    from akhbar.datadocs import build_data_docs, data_docs_index
+    from akhbar.datadocs import build_data_docs, run_pages
     from akhbar.report import build_report
 
     settings = _settings(warehouse)
     try:
-        docs_index = None
         if data_docs or rebuild_data_docs:
             from akhbar.storage import Warehouse
 
             runs = Warehouse(settings.warehouse_dir).query("SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 1")
             target = run_id or (runs["run_id"][0] if runs.height else None)
-            if target is not None:
-                docs_index = data_docs_index(settings.warehouse_dir, target)
-                if rebuild_data_docs or not docs_index.is_file():
-                    console.print(f"building Great Expectations Data Docs for run {target} ...")
-                    docs_index = build_data_docs(settings.warehouse_dir, target)
-        path = build_report(settings.warehouse_dir, out_file, run_id=run_id, data_docs_index=docs_index)
+            if target is not None and (rebuild_data_docs or not run_pages(settings.warehouse_dir, target)):
+                console.print(f"building Great Expectations Data Docs for run {target} ...")
+                build_data_docs(settings.warehouse_dir, target)
+        path = build_report(settings.warehouse_dir, out_file, run_id=run_id,
+                            data_docs=data_docs or rebuild_data_docs)
     except AkhbarError as exc:
         console.print(f"[red]akhbar report:[/red] {exc}")
         raise typer.Exit(1) from None

@@ -1,30 +1,38 @@
-"""Great Expectations Data Docs for a committed run, written under the warehouse.
+"""Great Expectations Data Docs of every run, one site under the warehouse.
 
 :func:`build_data_docs` reads the rows a run loaded back from the DuckDB file (read-only), validates each
 table with the same suites the flow applies before loading (:func:`akhbar.validate.expectation_specs`, with
 the derived offset columns of :func:`akhbar.validate.derived_columns`), stores the results under the run's
-id and renders Great Expectations' static Data Docs site into ``<warehouse>/data_docs/<run_id>/``. The
-run report (:mod:`akhbar.report`) links to that site's ``index.html``.
+id, and renders them into Great Expectations' static Data Docs site at ``<warehouse>/data_docs/``. The
+site's index lists every run built so far, newest first; the run report (:mod:`akhbar.report`) links the
+index and each table's page of its run (:func:`run_pages`).
+
+Layout: ``data_docs/index.html`` (the site), ``data_docs/validations/akhbar/<table>/<run_id>/...html``
+(one page per table and run), ``data_docs/expectations/akhbar/<table>.html`` (the suites),
+``data_docs/static/`` (the site's style sheets and images, about 4.7 MB, written once) and
+``data_docs/.validation_results/`` (the stored results, JSON, from which the index is rebuilt).
 
 Tables validated per run: the per-document tables (``documents``, ``sentences``, ``tokens``,
 ``entity_mentions``, ``date_mentions``) restricted to the documents the run loaded, the run's ``runs`` and
 ``rejected_documents`` rows, and the whole ``entities`` table (rebuilt by every load).
 
 Great Expectations (about 3 s to import) is imported only inside :func:`build_data_docs`. The site is built
-from a private ephemeral context (in-memory stores); the process-wide "current" context that Great
-Expectations keeps is restored afterwards, so the flow's own validation context is not disturbed. The Data
-Docs pages load their style sheets and scripts from Great Expectations' CDN: they are the tool's own pages,
-unlike the run report, which needs no network.
+from a private ephemeral context whose validation results store is a folder; the process-wide "current"
+context that Great Expectations keeps is restored afterwards, so the flow's own validation context is not
+disturbed. The Data Docs pages load some style sheets and scripts from Great Expectations' CDN: they are
+the tool's own pages, unlike the run report, which needs no network.
 
->>> data_docs_index("warehouse", "20200113T000000Z-abcd1234").as_posix()
-'warehouse/data_docs/20200113T000000Z-abcd1234/index.html'
+>>> data_docs_index("warehouse").as_posix()
+'warehouse/data_docs/index.html'
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import shutil
-from collections.abc import Sequence
+import fcntl
+import os
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +42,8 @@ from akhbar import schemas
 from akhbar.errors import WarehouseError
 from akhbar.storage import Warehouse
 
-__all__ = ["DATA_DOCS_DIRNAME", "DATA_DOCS_TABLES", "data_docs_dir", "data_docs_index", "run_tables",
-           "build_data_docs"]
+__all__ = ["DATA_DOCS_DIRNAME", "DATA_DOCS_TABLES", "data_docs_dir", "data_docs_index", "run_pages",
+           "run_tables", "build_data_docs"]
 
 #: Folder under the warehouse that holds one Data Docs site per run.
 DATA_DOCS_DIRNAME = "data_docs"
@@ -46,14 +54,45 @@ DATA_DOCS_TABLES: tuple[str, ...] = (*schemas.RUN_TABLES, "entities", "runs", "r
 _SITE_NAME = "akhbar"
 
 
-def data_docs_dir(warehouse_dir: Path | str, run_id: str) -> Path:
-    """The folder of ``run_id``'s Data Docs site: ``<warehouse_dir>/data_docs/<run_id>``."""
-    return Path(warehouse_dir) / DATA_DOCS_DIRNAME / run_id
+def data_docs_dir(warehouse_dir: Path | str) -> Path:
+    """The Data Docs site of the warehouse: ``<warehouse_dir>/data_docs``."""
+    return Path(warehouse_dir) / DATA_DOCS_DIRNAME
 
 
-def data_docs_index(warehouse_dir: Path | str, run_id: str) -> Path:
-    """The ``index.html`` of ``run_id``'s Data Docs site (it exists once :func:`build_data_docs` ran)."""
-    return data_docs_dir(warehouse_dir, run_id) / "index.html"
+def data_docs_index(warehouse_dir: Path | str) -> Path:
+    """The site's ``index.html`` (it exists once :func:`build_data_docs` ran)."""
+    return data_docs_dir(warehouse_dir) / "index.html"
+
+
+def run_pages(warehouse_dir: Path | str, run_id: str) -> dict[str, Path]:
+    """The Data Docs page of each table validated for ``run_id``: table name -> HTML file.
+
+    Empty when the run's Data Docs were not built. Tables appear in :data:`DATA_DOCS_TABLES` order.
+
+    >>> run_pages("/nonexistent", "r1")
+    {}
+    """
+    base = data_docs_dir(warehouse_dir) / "validations" / "akhbar"
+    pages: dict[str, Path] = {}
+    for table in DATA_DOCS_TABLES:
+        found = sorted((base / table / run_id).glob("*/*.html")) if (base / table / run_id).is_dir() else []
+        if found:
+            pages[table] = found[-1]
+    return pages
+
+
+@contextlib.contextmanager
+def _site_lock(site: Path) -> Iterator[None]:
+    # one builder at a time per site (a flow run and an `akhbar report` may both build); a lock file of its
+    # own, since the flow may call build_data_docs while it holds the warehouse lock
+    site.mkdir(parents=True, exist_ok=True)
+    fd = os.open(site / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
 
 
 def run_tables(warehouse: Warehouse, run_id: str, tables: Sequence[str] = DATA_DOCS_TABLES) -> dict[str, pl.DataFrame]:
@@ -116,15 +155,17 @@ def build_data_docs(
 ) -> Path:
     """Validate what ``run_id`` loaded and write Great Expectations' Data Docs site for it.
 
-    Call it after the run committed (for the flow: right after ``load_warehouse``, outside the warehouse
-    lock is fine since it only reads). Rebuilding replaces the run's site.
+    Call it after the run committed (for the flow: right after ``load_warehouse``, still holding the
+    warehouse lock so no other run opens the DuckDB file for writing meanwhile). Building a run again
+    replaces its pages (same run name and time); other runs' pages stay.
 
     Args:
         warehouse_dir: the warehouse folder.
         run_id: a committed run; default the latest in ``runs``.
         tables: the tables to validate (default :data:`DATA_DOCS_TABLES`).
     Returns:
-        The site's ``index.html`` (``<warehouse_dir>/data_docs/<run_id>/index.html``).
+        The site's ``index.html`` (``<warehouse_dir>/data_docs/index.html``); the run's pages are
+        :func:`run_pages`.
     Raises:
         WarehouseError: no warehouse, no committed run, ``run_id`` unknown, or the file is locked by a writer.
     """
@@ -146,13 +187,13 @@ def build_data_docs(
         documents = run_tables(wh, run_id, ["documents"])["documents"]
     have_docs = documents.height > 0
 
-    site_dir = data_docs_dir(warehouse_dir, run_id)
-    tmp_dir = site_dir.with_name(site_dir.name + ".tmp")
-    shutil.rmtree(tmp_dir, ignore_errors=True)
+    site_dir = data_docs_dir(warehouse_dir).resolve()
+    results_dir = site_dir / ".validation_results"
 
     import great_expectations as gx
     import great_expectations.expectations as gxe
     from great_expectations.core.run_identifier import RunIdentifier
+    from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
     from great_expectations.data_context.data_context.context_factory import project_manager
     from great_expectations.data_context.types.base import (
         DataContextConfig,
@@ -161,15 +202,19 @@ def build_data_docs(
     )
     from great_expectations.exceptions import DataContextRequiredError
 
-    with validate._lock:  # Great Expectations contexts are not thread-safe; the flow validates in threads
+    # Great Expectations contexts are not thread-safe (the flow validates in threads): hold validate's lock
+    with _site_lock(site_dir), validate._lock:
         try:
             previous = project_manager.get_current_project()
         except DataContextRequiredError:
             previous = None
         try:
+            defaults = InMemoryStoreBackendDefaults(init_temp_docs_sites=False)
+            defaults.stores[defaults.validation_results_store_name]["store_backend"] = {
+                "class_name": "TupleFilesystemStoreBackend", "base_directory": str(results_dir)}
             config = DataContextConfig(
-                store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
-                data_docs_sites=_site_config(tmp_dir.resolve()),
+                store_backend_defaults=defaults,
+                data_docs_sites=_site_config(site_dir),
                 progress_bars=ProgressBarsConfig(globally=False, metric_calculations=False),
             )
             ctx = gx.get_context(project_config=config, mode="ephemeral")
@@ -187,12 +232,13 @@ def build_data_docs(
                     gx.ValidationDefinition(name=f"akhbar.{name}", data=batch_definition, suite=suite))
                 prepared = validate.derived_columns(name, frame, documents).to_pandas()
                 definition.run(batch_parameters={"dataframe": prepared}, run_id=gx_run, result_format="SUMMARY")
-            ctx.build_data_docs(site_names=[_SITE_NAME])
+            # render this run's pages and the suites, then the index over every stored run
+            mine = [k for k in ctx.validation_results_store.list_keys() if k.run_id.run_name == run_id]
+            suites = [ExpectationSuiteIdentifier(name=f"akhbar.{name}") for name in frames]
+            ctx.build_data_docs(site_names=[_SITE_NAME], resource_identifiers=[*mine, *suites])
         finally:
             project_manager.set_project(previous)
-    if not (tmp_dir / "index.html").is_file():
-        raise WarehouseError(f"Great Expectations wrote no index.html under {tmp_dir}")
-    shutil.rmtree(site_dir, ignore_errors=True)
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp_dir.rename(site_dir)
-    return site_dir / "index.html"
+    index = site_dir / "index.html"
+    if not index.is_file() or len(run_pages(warehouse_dir, run_id)) != len(frames):
+        raise WarehouseError(f"Great Expectations did not write the Data Docs of run {run_id} under {site_dir}")
+    return index

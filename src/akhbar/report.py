@@ -87,7 +87,8 @@ class ReportData:
         coverage: publication-date coverage figures (documents, dated documents, first and last
             publication date, distinct publication days, days present in ``v_daily_mentions``).
         suspicious: top entities whose canonical form looks clitic- or punctuation-glued.
-        data_docs_href: link to the run's Data Docs relative to the report, or ``None``.
+        data_docs_href: link to the Data Docs site's index relative to the report, or ``None``.
+        data_docs_pages: table name -> link to that table's Data Docs page for ``run_id`` (relative).
     """
 
     warehouse: Path
@@ -109,6 +110,7 @@ class ReportData:
     coverage: dict[str, Any]
     suspicious: pl.DataFrame
     data_docs_href: str | None = None
+    data_docs_pages: dict[str, str] = field(default_factory=dict)
     tail_quantile: float = 0.02
     notes: list[str] = field(default_factory=list)
 
@@ -502,11 +504,13 @@ def _fmt_ts(value: Any) -> str | None:
 def _validation_section(d: ReportData) -> str:
     parts = ['<h2 id="validation">Validation (Great Expectations)</h2>']
     if d.data_docs_href:
-        parts.append(f'<p>Great Expectations\' own Data Docs for this run: <a id="data-docs-link" '
-                     f'href="{html.escape(d.data_docs_href, quote=True)}">{html.escape(d.data_docs_href)}</a>.</p>')
-    else:
-        parts.append('<p class="muted">No Data Docs were built for this run (build them with '
-                     "<code>akhbar report --data-docs</code>).</p>")
+        parts.append(f'<p>Great Expectations\' own Data Docs (every run): <a id="data-docs-link" '
+                     f'href="{html.escape(d.data_docs_href, quote=True)}">{html.escape(d.data_docs_href)}</a>'
+                     + ("; this run's page per table is linked in the table below." if d.data_docs_pages
+                        else "; this run has no pages there yet.") + "</p>")
+    if not d.data_docs_pages:
+        parts.append('<p class="muted">No Data Docs were built for this run (<code>akhbar report</code> builds '
+                     "them unless given <code>--no-data-docs</code>).</p>")
     v = d.validation
     if v.height == 0:
         return "".join(parts) + "<p>No validation results were recorded for this run.</p>"
@@ -519,8 +523,22 @@ def _validation_section(d: ReportData) -> str:
                else f'<span class="bad">{n_failed} expectation(s) failed</span>')
     parts.append(f"<p>{v.height} results over {per_table.height} tables: {verdict}. Each run validates every "
                  "batch before loading; a row here is the outcome over all batches of the run.</p>")
-    parts.append(_table(per_table, ["table_name", "expectations", "passed", "failed", "outcome"],
-                        ["table", "expectations", "passed", "failed", "outcome"]))
+    summary = _table(per_table, ["table_name", "expectations", "passed", "failed", "outcome"],
+                     ["table", "expectations", "passed", "failed", "outcome"], css_class="validation")
+    if d.data_docs_pages:
+        # one more column: the table's Data Docs page of this run
+        links = {t: f'<a class="data-docs-page" href="{html.escape(h, quote=True)}">Data Docs</a>'
+                 for t, h in d.data_docs_pages.items()}
+        rows = summary.split("</tr>")
+        rows[0] += "<th>Great Expectations</th>"
+        for i, table in enumerate(per_table["table_name"].to_list(), start=1):
+            rows[i] += f"<td>{links.get(table, '')}</td>"
+        summary = "</tr>".join(rows)
+        extra = [t for t in d.data_docs_pages if t not in per_table["table_name"].to_list()]
+        if extra:
+            summary += ("<p>Checked again after loading, in Data Docs only: "
+                        + ", ".join(f'{html.escape(t)} ({links[t]})' for t in extra) + ".</p>")
+    parts.append(summary)
     failed = v.filter(~pl.col("success"))
     if failed.height:
         parts.append("<h3>Failed expectations</h3>" + _table(failed))
@@ -644,7 +662,7 @@ def build_report(
     out: Path | str | None = None,
     *,
     run_id: str | None = None,
-    data_docs_index: Path | str | None = None,
+    data_docs: bool = True,
     top_n: int = 10,
 ) -> Path:
     """Write the run report of the warehouse at ``warehouse_dir`` and return its path.
@@ -653,24 +671,30 @@ def build_report(
         warehouse_dir: the warehouse folder.
         out: the HTML file to write; default ``<warehouse_dir>/report.html``. Its folder is created.
         run_id: the run to describe; default the latest.
-        data_docs_index: the ``index.html`` of the run's Data Docs; default the one
-            :func:`akhbar.datadocs.data_docs_index` names for the run, when it exists. Linked relative to
-            the report, so the pair can be moved together.
+        data_docs: link the warehouse's Data Docs (:func:`akhbar.datadocs.data_docs_index`) and the run's
+            pages there (:func:`akhbar.datadocs.run_pages`) when they exist. Links are relative to the
+            report, so a report in the warehouse folder can be moved together with it. Builds nothing.
         top_n: entities per label in the top-entities table.
     Returns:
         The path written.
     Raises:
         WarehouseError: see :func:`collect_report_data`.
     """
-    from akhbar.datadocs import data_docs_index as _docs_index
+    from akhbar.datadocs import data_docs_index, run_pages
 
     warehouse_dir = Path(warehouse_dir)
     out_path = Path(out) if out else warehouse_dir / DEFAULT_REPORT_NAME
     data = collect_report_data(warehouse_dir, run_id, top_n=top_n)
-    index = Path(data_docs_index) if data_docs_index else (
-        _docs_index(warehouse_dir, data.run_id) if data.run_id else None)
-    if index is not None and index.is_file():
-        data.data_docs_href = Path(os.path.relpath(index.resolve(), out_path.resolve().parent)).as_posix()
+    base = out_path.resolve().parent
+
+    def rel(path: Path) -> str:
+        return Path(os.path.relpath(path.resolve(), base)).as_posix()
+
+    index = data_docs_index(warehouse_dir)
+    if data_docs and index.is_file():
+        data.data_docs_href = rel(index)
+        if data.run_id:
+            data.data_docs_pages = {t: rel(p) for t, p in run_pages(warehouse_dir, data.run_id).items()}
     out_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_path.with_name(out_path.name + ".tmp")
     tmp.write_text(render_report(data), encoding="utf-8")

@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from akhbar import schemas
 from akhbar.cli import app
-from akhbar.datadocs import DATA_DOCS_TABLES, data_docs_index
+from akhbar.datadocs import DATA_DOCS_TABLES, data_docs_index, run_pages
 from akhbar.storage import Warehouse
 from tests.conftest import REPO
 
@@ -62,20 +62,28 @@ def test_report_is_a_small_self_contained_page(seed_report):
     assert "all expectations passed" in page
 
 
+_STATUS = re.compile(r'Status:</span>\s*<i class="fas (fa-[a-z-]+)')
+
+
+def _page_status(page: Path) -> str:
+    """The status icon of a GX validation page: fa-check-circle (succeeded) or fa-times (failed)."""
+    return _STATUS.search(page.read_text(encoding="utf-8")).group(1)
+
+
 def test_data_docs_are_built_per_run_and_linked(seed_report):
     out, wh, run_id = seed_report
-    index = data_docs_index(wh, run_id)
+    index = data_docs_index(wh)
     assert index.is_file()
     page = out.read_text(encoding="utf-8")
     href = re.search(r'id="data-docs-link" href="([^"]+)"', page).group(1)
     assert (out.parent / href).resolve() == index.resolve()
-    pages = {p.name for p in index.parent.joinpath("validations").rglob("*.html")}
-    assert pages == {f"akhbar_warehouse-{t}.html" for t in DATA_DOCS_TABLES}
-    index_html = index.read_text(encoding="utf-8")
-    assert run_id in index_html
-    # GX's index lists one validation per table with a status icon: all succeeded on the seed run
-    assert index_html.count("fa-check-circle") == len(DATA_DOCS_TABLES)
-    assert "fa-times" not in index_html
+    pages = run_pages(wh, run_id)
+    assert list(pages) == list(DATA_DOCS_TABLES)
+    linked = {(out.parent / h).resolve() for h in re.findall(r'class="data-docs-page" href="([^"]+)"', page)}
+    assert linked == {p.resolve() for p in pages.values()}
+    # every table of the seed run passes its suite, and the site's index lists the run
+    assert {t: _page_status(p) for t, p in pages.items()} == {t: "fa-check-circle" for t in DATA_DOCS_TABLES}
+    assert run_id in index.read_text(encoding="utf-8")
 
 
 @needs_chromium
@@ -171,12 +179,13 @@ def test_data_docs_show_what_fails(tmp_path):
                                                         "detail": pl.String}),
                   schemas.empty_frame(schemas.VALIDATION_RESULTS))
     index = build_data_docs(wh.root)
+    pages = run_pages(wh.root, run_id)
+    statuses = {t: _page_status(p) for t, p in pages.items()}
+    assert statuses == {t: "fa-times" if t == "date_mentions" else "fa-check-circle" for t in DATA_DOCS_TABLES}
+    assert "_span_matches_text" in pages["date_mentions"].read_text(encoding="utf-8")
     html_index = index.read_text(encoding="utf-8")
     assert html_index.count("fa-times") == 1
     assert html_index.count("fa-check-circle") == len(DATA_DOCS_TABLES) - 1
-    failing = next(index.parent.joinpath("validations", "akhbar", "date_mentions").rglob("*.html"))
-    page = failing.read_text(encoding="utf-8")
-    assert "_span_matches_text" in page
-    # rebuilding replaces the run's site instead of piling up
+    # building the run again replaces its pages instead of piling up
     assert build_data_docs(wh.root, run_id) == index
     assert len(list(index.parent.joinpath("validations").rglob("*.html"))) == len(DATA_DOCS_TABLES)

@@ -174,19 +174,33 @@ def test_render_is_self_contained_and_escaped(small_warehouse):
 
 def test_build_report_writes_default_path_and_links_data_docs(small_warehouse, tmp_path):
     root, run_id = small_warehouse
-    index = root / "data_docs" / run_id / "index.html"
-    index.parent.mkdir(parents=True)
-    index.write_text("<html></html>", encoding="utf-8")
+    site = root / "data_docs"
+    index = site / "index.html"
+    page_docs = site / "validations" / "akhbar" / "documents" / run_id / "20261129T120000.000000Z" / "x-documents.html"
+    page_runs = site / "validations" / "akhbar" / "runs" / run_id / "20261129T120000.000000Z" / "x-runs.html"
+    for p in (index, page_docs, page_runs):
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text("<html></html>", encoding="utf-8")
     try:
         path = build_report(root)
         assert path == root / "report.html"
         page = path.read_text(encoding="utf-8")
-        assert f'href="data_docs/{run_id}/index.html"' in page
+        assert 'id="data-docs-link" href="data_docs/index.html"' in page
+        # the documents row of the validation table links its page; runs (not in validation_results) below it
+        validation = re.search(r'<table class="validation">.*?</table>', page).group(0)
+        row = re.search(r"<tr><td>documents</td>.*?</tr>", validation).group(0)
+        assert f'href="data_docs/validations/akhbar/documents/{run_id}/' in row
+        assert re.search(r"Data Docs only: runs \(<a class=\"data-docs-page\" href=\"data_docs/validations/akhbar/runs/",
+                         page)
+        assert "<tr><td>tokens</td>" in validation and page.count('class="data-docs-page"') == 2
         elsewhere = build_report(root, tmp_path / "sub" / "r.html")
         href = re.search(r'id="data-docs-link" href="([^"]+)"', elsewhere.read_text(encoding="utf-8")).group(1)
         assert (elsewhere.parent / href).resolve() == index.resolve()
+        assert "data-docs-link" not in build_report(root, tmp_path / "r.html", data_docs=False).read_text(encoding="utf-8")
     finally:
-        index.unlink()
+        import shutil
+
+        shutil.rmtree(site)
 
 
 def test_empty_warehouse_and_errors(tmp_path):
@@ -256,10 +270,16 @@ def test_public_api_and_doctests(module_name):
 
 
 def test_datadocs_paths_and_missing_warehouse(tmp_path):
-    from akhbar.datadocs import build_data_docs, data_docs_dir, data_docs_index
+    from akhbar.datadocs import build_data_docs, data_docs_dir, data_docs_index, run_pages
 
-    assert data_docs_dir(tmp_path, "r1") == tmp_path / "data_docs" / "r1"
-    assert data_docs_index(tmp_path, "r1") == tmp_path / "data_docs" / "r1" / "index.html"
+    assert data_docs_dir(tmp_path) == tmp_path / "data_docs"
+    assert data_docs_index(tmp_path) == tmp_path / "data_docs" / "index.html"
+    assert run_pages(tmp_path, "r1") == {}
+    page = tmp_path / "data_docs" / "validations" / "akhbar" / "tokens" / "r1" / "t" / "a-tokens.html"
+    page.parent.mkdir(parents=True)
+    page.write_text("x", encoding="utf-8")
+    assert run_pages(tmp_path, "r1") == {"tokens": page}
+    assert run_pages(tmp_path, "r2") == {}
     with pytest.raises(WarehouseError, match="akhbar run"):
         build_data_docs(tmp_path / "none")
 
