@@ -219,6 +219,7 @@ DURATIONS = [
     ("وسجلت 40 إصابة خلال الـ24 ساعة الماضية", [("الـ24 ساعة الماضية", "PT24H")]),
     ("واستغرق البناء بضعة أشهر", [("بضعة أشهر", "PXM")]),
     ("وتراجعت الأسعار خلال الأسبوعين الماضيين", [("الأسبوعين الماضيين", "P2W")]),
+    ("واستمرت المفاوضات أكثر من عشر ساعات", [("عشر ساعات", "PT10H")]),
     ("وانتهت المباراة بعد 90 دقيقة من اللعب", [("90 دقيقة", "PT90M")]),
     ("وتصاعدت الاشتباكات خلال الأيام الماضية", [("الأيام الماضية", "PXD")]),
     ("ويتوقع أن ترتفع الأسعار خلال الأشهر القليلة المقبلة", [("الأشهر القليلة المقبلة", "PXM")]),
@@ -330,6 +331,14 @@ def test_hijri(text, expected):
 @pytest.mark.parametrize(("text", "expected"), RELATIVE, ids=_ids(RELATIVE))
 def test_relative(text, expected):
     assert _got(text) == expected
+
+
+def test_duration_and_part_of_day_carry_mod_and_calendar():
+    (d,) = extract_dates("واستمرت المفاوضات أكثر من عشر ساعات", REF)
+    assert (d.value, d.mod) == ("PT10H", "MORE_THAN")
+    (t, g) = extract_dates("وأقيمت الصلاة صباح 10 ذي الحجة 1440 هـ الموافق 11 أغسطس 2019", REF)
+    assert (t.type, t.value, t.calendar, t.hijri_text) == ("TIME", "2019-08-11TMO", "hijri", "1440-12-10")
+    assert (g.value, g.calendar) == ("2019-08-11", "gregorian")
 
 
 @pytest.mark.parametrize(("text", "expected"), DURATIONS, ids=_ids(DURATIONS))

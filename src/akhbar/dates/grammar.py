@@ -289,6 +289,8 @@ class _Doc:
         self.W, self.S, self.E = tokenise_folded(text)
         self.n = len(self.W)
         self.B = list(map(_BASES.__getitem__, self.W))
+        #: the day-month Match behind the last ``anchor_at`` of kind "date" (its calendar and Hijri text)
+        self.anchor_match: Match | None = None
 
     # ---- small readers ---------------------------------------------------------------------------------------
     def w(self, k: int) -> str:
@@ -528,6 +530,7 @@ class _Doc:
             dm = self._day_month(k2 + (1 if self.w(k2) in ("،", ",") else 0))
             if dm is not None and dm.granularity == "day":
                 dd = date.fromisoformat(dm.value) if "X" not in dm.value else None
+                self.anchor_match = dm
                 return dd, dm.value, dm.j, dm.anchored, "date"
             cue = self.cue_at(k2)
             if cue is not None:
@@ -539,6 +542,7 @@ class _Doc:
         dm = self._day_month(k)
         if dm is not None and dm.granularity == "day":
             dd = date.fromisoformat(dm.value) if "X" not in dm.value else None
+            self.anchor_match = dm
             return dd, dm.value, dm.j, dm.anchored, "date"
         return None
 
@@ -995,9 +999,13 @@ class _Doc:
         a = self.anchor_at(k)
         if a is not None:
             d, xval, j, anch, kind = a
+            cal, hijri = "gregorian", None
+            if kind == "date" and self.anchor_match is not None:  # صباح 10 ذي الحجة 1440 هـ
+                cal, hijri = self.anchor_match.calendar, self.anchor_match.hijri
             if d is not None:
-                return Match(i, j, "TIME", f"{T.day_value(d)}T{code}", "partofday", "part_of_day", anchored=anch)
-            return Match(i, j, "TIME", f"{xval}T{code}", "partofday", "part_of_day")
+                return Match(i, j, "TIME", f"{T.day_value(d)}T{code}", "partofday", "part_of_day", None, cal, hijri,
+                             (d, d), anch)
+            return Match(i, j, "TIME", f"{xval}T{code}", "partofday", "part_of_day", None, cal, hijri)
         if self.B[i] == "الليله":
             if i > 0 and self.B[i - 1] in ("تلك", "ذلك", "مثل", "نفس"):
                 return None  # تلك الليلة: anaphoric
@@ -1316,6 +1324,8 @@ class _Doc:
         if n is not None and n == 0:
             return None
         mod = "APPROX" if prev in _APPROX or self.w(j) == "تقريبا" else None
+        if prev == _MIN and self.b(i - 2) in _MORE_LESS:
+            mod = "MORE_THAN" if self.B[i - 2] == "اكثر" else "LESS_THAN"  # أكثر من عشر ساعات
         return Match(i, j, "DURATION", _dur_value(n, unit), "duration", "duration", mod)
 
     def r_set(self, i: int) -> Match | None:
