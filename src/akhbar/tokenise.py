@@ -189,6 +189,8 @@ def lexicon_count(norm_word: str) -> int:
     return _lexicon().get(norm_word, 0)
 
 
+_SEG_CODES: dict[str, int] = {}  # key form -> 8 * prefix length + suffix length (batch path memo)
+_SEG_MEMO_MAX = 1_000_000
 _MIN_SUPPORT = 3  # a remainder seen fewer times than this is not a plausible word
 _STRONG_RATIO = 0.05  # article-initial remainders: enough if seen 1/20 as often as the whole
 _HAMZA_ALEF = frozenset("\u0623\u0625\u0622")  # أ إ آ
@@ -211,25 +213,25 @@ def _suffix_support(form: str, lex: dict[str, int]) -> int:
     return n
 
 
-def _strong(rest_key: str) -> bool:
+def _strong(rest_key: str, rest: str) -> bool:
     """True for remainders that begin with a bare-alef article (or preposition + article, or لل) and leave a
-    stem of 2+ letters: after a proclitic these are almost never part of a stem."""
+    stem of 2+ letters: after a proclitic these are almost never part of a stem. ``rest`` is ``rest_key``
+    alef-folded (the lexicon's form)."""
     if rest_key.startswith(K.ARTICLE):
-        return len(rest_key) >= 4 and rest_key not in K.AL_NOT_ARTICLE
+        return len(rest) >= 4 and rest not in K.AL_NOT_ARTICLE
     if rest_key[:1] in K.PREPOSITIONS and rest_key[1:3] == K.ARTICLE:
-        return len(rest_key) >= 5 and rest_key[1:] not in K.AL_NOT_ARTICLE
-    return rest_key.startswith(K.LAM_ARTICLE) and len(rest_key) >= 4 and fold_alef(rest_key) != "لله"
+        return len(rest) >= 5 and rest[1:] not in K.AL_NOT_ARTICLE
+    return rest_key.startswith(K.LAM_ARTICLE) and len(rest) >= 4 and rest != "لله"
 
 
-def _plausible(rest_key: str, whole: str, lex: dict[str, int], ratio: float = 1.0) -> bool:
-    """Is it right to split one proclitic letter off ``whole`` leaving ``rest_key``?
+def _plausible(rest_key: str, rest: str, whole: str, lex: dict[str, int], ratio: float = 1.0) -> bool:
+    """Is it right to split one proclitic letter off ``whole`` leaving ``rest_key`` (folded: ``rest``)?
 
     The remainder must be seen at least ``_MIN_SUPPORT`` times (alone or with the article) and at least
     ``ratio`` times as often as the whole form; article-initial remainders need far less (``_STRONG_RATIO``).
     """
-    rest = fold_alef(rest_key)
     s = _support(rest, lex)
-    if _strong(rest_key):
+    if _strong(rest_key, rest):
         cw = lex.get(whole, 0)
         return cw == 0 or s >= max(1.0, _STRONG_RATIO * cw)
     return s >= _MIN_SUPPORT and s >= ratio * lex.get(whole, 0)
@@ -240,52 +242,52 @@ def _segment_key(key: str) -> tuple[int, int]:
     """(prefix length, suffix length) for one word.
 
     ``key`` is the normalised word but with hamzated alef forms kept (أ إ آ), so that a word beginning أل/إل
-    is never read as carrying the article; it has the same length as the normalised word.
+    is never read as carrying the article; it has the same length as the normalised word. ``f`` below is
+    its alef-folded form (the lexicon's); folding is per character, so ``f[i:]`` folds ``key[i:]``.
     """
     lex = _lexicon()
+    f = fold_alef(key)
     n = len(key)
     pos = 0
     article = False
-    # layer 1: conjunction
-    # news prose joins و/ف to verbs so often that وقال outnumbers قال: a remainder of 3+ letters needs only
-    # _CONJ_RATIO of the whole form's count; a 2-letter remainder (ولي, وطن) must outnumber it
-    # A hamzated alef (أ إ آ) right after و/ف begins a word (وأضاف, فإن): seen at all is enough.
+    # layer 1: conjunction. News prose joins و/ف to verbs so often that وقال outnumbers قال: a remainder of
+    # 3+ letters needs only _CONJ_RATIO of the whole form's count; a 2-letter remainder (ولي, وطن) must
+    # outnumber it. A hamzated alef (أ إ آ) right after و/ف begins a word (وأضاف, فإن): seen at all is enough.
     if n >= 3 and key[0] in K.CONJUNCTIONS:
         if key[1] in _HAMZA_ALEF and n >= 4:
-            if _support(fold_alef(key[1:]), lex) >= _MIN_SUPPORT or not lex.get(fold_alef(key), 0):
+            if _support(f[1:], lex) >= _MIN_SUPPORT or not lex.get(f, 0):
                 pos = 1
-        elif _plausible(key[1:], fold_alef(key), lex, _CONJ_RATIO if n >= 4 else 1.0):
+        elif _plausible(key[1:], f[1:], f, lex, _CONJ_RATIO if n >= 4 else 1.0):
             pos = 1
     # layer 2: preposition / future particle / ل + article
     r = key[pos:]
+    rf = f[pos:]
     if len(r) >= 3:
-        rf = fold_alef(r)
         if r.startswith(K.LAM_ARTICLE) and len(r) >= 4 and rf not in K.AL_NOT_ARTICLE:
-            if _plausible(K.ARTICLE + r[2:], rf, lex):
+            if _plausible(K.ARTICLE + r[2:], K.ARTICLE + rf[2:], rf, lex):
                 pos += 2
                 article = True
         elif r[0] in K.PREPOSITIONS:
-            if _plausible(r[1:], rf, lex):
+            if _plausible(r[1:], rf[1:], rf, lex):
                 pos += 1
         elif r[0] == K.FUTURE and r[1] in K.IMPERFECT_PREFIXES and len(r) >= 4:
-            if _plausible(r[1:], rf, lex):
+            if _plausible(r[1:], rf[1:], rf, lex):
                 pos += 1
-    # layer 3: article
-    r = key[pos:]
-    if not article and r.startswith(K.ARTICLE) and len(r) >= 4 and r not in K.AL_NOT_ARTICLE:
+    # layer 3: article (bare alef in the key: أل/إل is never the article)
+    if not article and key.startswith(K.ARTICLE, pos) and n - pos >= 4 and f[pos:] not in K.AL_NOT_ARTICLE:
         pos += 2
         article = True
     # enclitics (definite nouns take none)
     slen = 0
     if not article:
-        stem = fold_alef(key[pos:])
+        stem = f[pos:]
         cs = lex.get(stem, 0)
         for suf in K.ENCLITICS:
             # 2nd-person ك is rare in news while final ك is common in short stems (بنك, ملك): 3+ letters
             min_stem = 3 if suf == "ك" else 2
-            if stem.endswith(suf) and len(stem) - len(suf) >= min_stem:
-                s = _suffix_support(stem[: -len(suf)], lex)
-                if s >= _MIN_SUPPORT and s >= cs:
+            if len(stem) - len(suf) >= min_stem and stem.endswith(suf):
+                sup = _suffix_support(stem[: -len(suf)], lex)
+                if sup >= _MIN_SUPPORT and sup >= cs:
                     slen = len(suf)
                     break
     return pos, slen
@@ -590,18 +592,20 @@ def tokenise_frame(docs: pl.DataFrame, config: NormaliseConfig = DEFAULT_CONFIG)
     cs = np.cumsum(brk, dtype=np.int64)
     sentence_index = cs - cs[doc_first]
 
-    # clitic segmentation, once per distinct key form of a word; code = 8 * prefix length + suffix length
-    word_keys = toks.filter(pl.col("kind") == "word").get_column("kpiece").unique()
-    codes = [8 * p + s for p, s in map(_segment_key, word_keys.to_list())]
-    code_map = pl.DataFrame({"kpiece": word_keys, "code": pl.Series(codes, dtype=pl.Int64)})
-    code = (
-        toks.select("kpiece")
-        .join(code_map, on="kpiece", how="left", maintain_order="left")
-        .get_column("code")
-        .fill_null(0)
-        .to_numpy()
-    )
-    code = np.where(is_word, code, 0)
+    # clitic segmentation of word tokens; code = 8 * prefix length + suffix length, memoised per key form
+    word_rows = np.flatnonzero(is_word)
+    memo = _SEG_CODES
+    get = memo.get
+    keys_w = toks.get_column("kpiece").gather(word_rows).to_list()
+    codes_w = [get(k) for k in keys_w]
+    for j, v in enumerate(codes_w):
+        if v is None:
+            p, sfx = _segment_key(keys_w[j])
+            v = codes_w[j] = 8 * p + sfx
+            if len(memo) < _SEG_MEMO_MAX:
+                memo[keys_w[j]] = v
+    code = np.zeros(n, dtype=np.int64)
+    code[word_rows] = np.asarray(codes_w, dtype=np.int64)
     p_len = code >> 3
     s_len = code & 7
 
