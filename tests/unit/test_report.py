@@ -304,3 +304,23 @@ def test_warehouse_without_mentions_renders_without_charts(tmp_path):
     assert "No entity mentions in the warehouse." in page
     assert "No input was rejected in this run." in page
     assert "No validation results were recorded for this run." in page
+
+
+def test_run_tables_samples_large_runs_by_doc_id(small_warehouse):
+    from akhbar.datadocs import run_tables
+
+    root, run_id = small_warehouse
+    full = run_tables(Warehouse(root), run_id)
+    assert {k: v.height for k, v in full.items()} == {
+        "documents": 4, "sentences": 4, "tokens": 4, "entity_mentions": 8, "date_mentions": 3, "entities": 5,
+        "runs": 1, "rejected_documents": 3}
+    # each document has one token: a limit of 2 tokens keeps the first two documents in doc_id order
+    part = run_tables(Warehouse(root), run_id, max_tokens=2)
+    kept = sorted(full["documents"]["doc_id"].to_list())[:2]
+    assert part["documents"]["doc_id"].to_list() == kept
+    for name in ("sentences", "tokens", "entity_mentions", "date_mentions"):
+        assert set(part[name]["doc_id"].to_list()) <= set(kept)
+        assert part[name].height == full[name].filter(pl.col("doc_id").is_in(kept)).height
+    assert part["entities"].height == 5 and part["runs"].height == 1
+    # a limit below the first document's tokens still keeps that document
+    assert run_tables(Warehouse(root), run_id, ["documents"], max_tokens=0)["documents"].height == 1
