@@ -99,8 +99,9 @@ _LAT = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff"
 _EMOJI = "\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff"
 #: Whitespace, written out so that Python ``re`` and Rust ``regex`` (Polars) agree (``\\s`` differs on
 #: U+001C-001F).
-_WS = _char_class(set(" \t\n\r\f\v\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000")
-                  | {chr(c) for c in range(0x2000, 0x200B)})
+_WS_CHARS = sorted(set(" \t\n\r\f\v\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000")
+                   | {chr(c) for c in range(0x2000, 0x200B)})
+_WS = _char_class(set(_WS_CHARS))
 
 
 def _punct_class() -> str:
@@ -134,9 +135,6 @@ TOKEN_PATTERN = (
     f"|(?P<other>[^{_WS}])"
 )
 _TOKEN_RE = re.compile(TOKEN_PATTERN)
-_WS_CHARS = sorted(set(" \t\n\r\f\v\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000")
-                   | {chr(c) for c in range(0x2000, 0x200B)})
-
 
 @lru_cache(maxsize=1)
 def _first_char_kinds() -> dict[str, str]:
@@ -167,14 +165,11 @@ _CLOSERS = frozenset("\"'”’»)]}›\u201d\ufd3e\ufd3f")
 def _lexicon() -> dict[str, int]:
     """Word-form counts from ``lang/ar_lexicon.tsv.gz`` (normalised with DEFAULT_CONFIG); loaded once."""
     ref = resources.files("akhbar.lang").joinpath("ar_lexicon.tsv.gz")
-    out: dict[str, int] = {}
-    with ref.open("rb") as fb, gzip.open(fb, "rt", encoding="utf-8") as f:
-        for line in f:
-            if line.startswith("#"):
-                continue
-            w, _, c = line.rstrip("\n").partition("\t")
-            out[w] = int(c)
-    return out
+    with ref.open("rb") as fb:
+        data = gzip.decompress(fb.read())
+    table = pl.read_csv(data, separator="\t", has_header=False, comment_prefix="#", quote_char=None,
+                        new_columns=["form", "count"], schema_overrides={"form": pl.String, "count": pl.Int64})
+    return dict(zip(table.get_column("form").to_list(), table.get_column("count").to_list(), strict=True))
 
 
 def lexicon_count(norm_word: str) -> int:

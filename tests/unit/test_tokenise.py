@@ -275,3 +275,19 @@ def test_segmentation_accuracy_on_hand_written_cases() -> None:
         hits[split].append((t.prefix, t.stem, t.suffix) == (p, s, x))
     assert sum(hits["dev"]) / len(hits["dev"]) >= 0.97
     assert sum(hits["heldout"]) / len(hits["heldout"]) >= 0.93
+
+
+def test_stem_span_skips_vocalised_proclitics() -> None:
+    raw = "وَالسِّرَاجِ وَمُوسْكُو لِحَفْتَرَ"
+    toks = tokenise(raw)
+    assert [(t.prefix, t.stem, raw[t.stem_start : t.stem_end]) for t in toks] == [
+        ("وال", "سراج", "سِّرَاجِ"),
+        ("و", "موسكو", "مُوسْكُو"),
+        ("ل", "حفتر", "حَفْتَرَ"),
+    ]
+
+
+def test_enclitic_stem_span() -> None:
+    raw = "حكومتُهُ"
+    (t,) = tokenise(raw)
+    assert (t.stem, t.suffix, raw[t.stem_start : t.stem_end]) == ("حكومت", "ه", "حكومتُ")
