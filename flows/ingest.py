@@ -23,6 +23,7 @@ from prefect.context import get_run_context
 
 from akhbar import schemas
 from akhbar.errors import ValidationFailed
+from akhbar.parallel import process_pool
 from akhbar.pipeline import Timer, combine_validation, finalise_documents
 from akhbar.sources import iter_source_batches
 from akhbar.storage import Warehouse, inputs_json
@@ -84,6 +85,7 @@ def ingest_flow(
     storage_compatibility_version: str | None = "v1.0.0",
     strict: bool = False,
     field_names: dict[str, str] | None = None,
+    worker_processes: int = 1,
 ) -> dict[str, Any]:
     """Ingest ``paths`` into the warehouse at ``warehouse_dir``; return the run summary.
 
@@ -93,6 +95,8 @@ def ingest_flow(
             MANIFEST.csv beside them).
         batch_size_docs: documents per batch task.
         strict: fail the run (load nothing) when any input is rejected.
+        worker_processes: processes for the text stages (see :mod:`akhbar.parallel`); 1 keeps them in the
+            task's thread (use 1 with the Dask runner, whose workers are processes already).
         field_names: JSON/CSV field names to try first, e.g. ``{"text": "matn", "published": "tarikh"}``.
     Returns:
         The summary: run_id, flow_run_id, counts (read, loaded, rejected, skipped), rows per table,
@@ -114,7 +118,7 @@ def ingest_flow(
     rejected_frames: list[pl.DataFrame] = []
     validation_frames: list[pl.DataFrame] = []
 
-    with wh.lock(lock_timeout_seconds):
+    with wh.lock(lock_timeout_seconds), process_pool(worker_processes):
         log.info("run %s holds the warehouse lock on %s", run_id, wh.root)
         discarded = wh.recover()
         if discarded:

@@ -15,5 +15,5 @@ from akhbar.pipeline import TokenisedBatch, entities_batch
 def extract_entities(documents: pl.DataFrame, tokenised: TokenisedBatch) -> tuple[pl.DataFrame, float]:
     """See :func:`akhbar.pipeline.entities_batch`; returns (mentions, wall seconds)."""
     t0 = time.perf_counter()
-    out = entities_batch(documents, tokenised.token_lists)
+    out = entities_batch(documents, tokenised.tokens)
     return out, time.perf_counter() - t0

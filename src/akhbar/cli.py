@@ -62,6 +62,7 @@ def run(
     task_runner: Annotated[Optional[str], typer.Option(help="threads (default) or dask.")] = None,
     dask_address: Annotated[Optional[str], typer.Option(help="tcp://HOST:PORT of a Dask scheduler.")] = None,
     workers: Annotated[Optional[int], typer.Option(help="Threads or Dask workers.")] = None,
+    processes: Annotated[Optional[int], typer.Option(help="Processes for the text stages (thread runner).")] = None,
     strict: Annotated[bool, typer.Option(help="Fail the run (load nothing) if any input is rejected.")] = False,
     text_field: Annotated[Optional[str], typer.Option(help="JSON/CSV field holding the article text.")] = None,
     title_field: Annotated[Optional[str], typer.Option(help="JSON/CSV field holding the title.")] = None,
@@ -73,7 +74,7 @@ def run(
     """Run the ingest flow on PATHS (default seeds/) into the warehouse and print a summary."""
     t0 = time.perf_counter()
     settings = _settings(warehouse, batch_size_docs=batch_size, task_runner=task_runner,
-                         dask_address=dask_address, max_workers=workers)
+                         dask_address=dask_address, max_workers=workers, worker_processes=processes)
     pub = _parse_date(published)
     paths = paths or ["seeds"]
     field_names = {k: v for k, v in {"text": text_field, "title": title_field, "url": url_field,
@@ -100,6 +101,7 @@ def run(
                 max_file_bytes=settings.max_file_bytes, max_document_chars=settings.max_document_chars,
                 storage_compatibility_version=settings.storage_compatibility_version, strict=strict,
                 field_names=field_names or None,
+                worker_processes=settings.worker_processes if settings.task_runner == "threads" else 1,
             )
         except AkhbarError as exc:
             console.print(f"[red]akhbar run failed:[/red] {exc}")

@@ -13,17 +13,19 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
 
 import polars as pl
 
 from akhbar import schemas
+from akhbar.parallel import active_pool, map_chunks, split_frame
 
 __all__ = [
     "TokenisedBatch",
     "tokenise_batch",
+    "token_lists",
     "entities_batch",
     "dates_batch",
     "finalise_documents",
@@ -68,30 +70,17 @@ class TokenisedBatch:
     Attributes:
         tokens: schema :data:`akhbar.schemas.TOKENS`.
         sentences: schema :data:`akhbar.schemas.SENTENCES`.
-        token_lists: doc_id -> list of :class:`akhbar.tokenise.Token` (input of the recogniser).
         seconds: wall seconds spent.
     """
 
     tokens: pl.DataFrame
     sentences: pl.DataFrame
-    token_lists: dict[str, list[Any]] = field(default_factory=dict)
     seconds: float = 0.0
 
 
-def tokenise_batch(documents: pl.DataFrame) -> TokenisedBatch:
-    """Normalise and tokenise every document of the batch.
+def _tokenise_chunk(documents: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    from akhbar.tokenise import tokenise_frame
 
-    Tokens come from the vectorised :func:`akhbar.tokenise.tokenise_frame`; sentence spans are the first
-    token start and last token end of each sentence (as :func:`akhbar.tokenise.sentence_spans`).
-
-    Args:
-        documents: needs ``doc_id`` (String) and ``raw_text`` (String).
-    Returns:
-        tokens and sentences frames (spans in code points of raw_text) and the Token lists per doc_id.
-    """
-    from akhbar.tokenise import Token, tokenise_frame
-
-    t0 = time.perf_counter()
     tokens = schemas.conform(tokenise_frame(documents), schemas.TOKENS)
     spans = (
         tokens.group_by(["doc_id", "sentence_index"], maintain_order=True)
@@ -100,27 +89,75 @@ def tokenise_batch(documents: pl.DataFrame) -> TokenisedBatch:
         .with_columns(pl.col("raw_text").str.slice(pl.col("start_char"), pl.col("end_char") - pl.col("start_char"))
                       .alias("text"))
     )
-    sentences = schemas.conform(spans, schemas.SENTENCES)
-    token_lists: dict[str, list[Any]] = {}
+    return tokens, schemas.conform(spans, schemas.SENTENCES)
+
+
+def _chunks(documents: pl.DataFrame) -> list[pl.DataFrame]:
+    _, workers = active_pool()
+    return split_frame(documents, workers)
+
+
+def tokenise_batch(documents: pl.DataFrame) -> TokenisedBatch:
+    """Normalise and tokenise every document of the batch (in the active process pool, if any).
+
+    Tokens come from the vectorised :func:`akhbar.tokenise.tokenise_frame`; a sentence's span runs from its
+    first token's start to its last token's end (as :func:`akhbar.tokenise.sentence_spans`).
+
+    Args:
+        documents: needs ``doc_id`` (String) and ``raw_text`` (String).
+    Returns:
+        tokens and sentences frames; spans in code points of raw_text.
+    """
+    t0 = time.perf_counter()
+    parts = map_chunks(_tokenise_chunk, [(c,) for c in _chunks(documents)])
+    tokens = pl.concat([p[0] for p in parts], how="vertical")
+    sentences = pl.concat([p[1] for p in parts], how="vertical")
+    return TokenisedBatch(tokens, sentences, time.perf_counter() - t0)
+
+
+def token_lists(tokens: pl.DataFrame) -> dict[str, list[Any]]:
+    """doc_id -> list of :class:`akhbar.tokenise.Token`, rebuilt from a tokens frame (schema TOKENS)."""
+    from akhbar.tokenise import Token
+
     fields = [c for c in schemas.TOKENS.column_names if c != "doc_id"]
-    for doc_id, group in tokens.group_by("doc_id", maintain_order=True):
-        token_lists[doc_id[0]] = [Token(**dict(zip(fields, row))) for row in group.select(fields).iter_rows()]
-    return TokenisedBatch(tokens, sentences, token_lists, time.perf_counter() - t0)
+    out: dict[str, list[Any]] = {}
+    for (doc_id,), group in tokens.group_by("doc_id", maintain_order=True):
+        out[doc_id] = [Token(*row) for row in group.select(fields).iter_rows()]
+    return out
 
 
-def entities_batch(documents: pl.DataFrame, token_lists: dict[str, list[Any]]) -> pl.DataFrame:
-    """Named-entity mentions of the batch (schema :data:`akhbar.schemas.ENTITY_MENTIONS`)."""
+def _entities_chunk(documents: pl.DataFrame, tokens: pl.DataFrame) -> pl.DataFrame:
     from akhbar.entities import recognise_frame
 
-    return schemas.conform(recognise_frame(documents, token_lists), schemas.ENTITY_MENTIONS)
+    return schemas.conform(recognise_frame(documents, token_lists(tokens)), schemas.ENTITY_MENTIONS)
+
+
+def entities_batch(documents: pl.DataFrame, tokens: pl.DataFrame) -> pl.DataFrame:
+    """Named-entity mentions of the batch (schema :data:`akhbar.schemas.ENTITY_MENTIONS`).
+
+    Args:
+        documents: ``doc_id``, ``raw_text``.
+        tokens: the batch's tokens (schema TOKENS), as from :func:`tokenise_batch`.
+    """
+    args = []
+    for chunk in _chunks(documents):
+        ids = chunk.get_column("doc_id")
+        args.append((chunk, tokens.filter(pl.col("doc_id").is_in(ids.implode()))))
+    parts = map_chunks(_entities_chunk, args)
+    return pl.concat(parts, how="vertical")
+
+
+def _dates_chunk(documents: pl.DataFrame) -> pl.DataFrame:
+    from akhbar.dates import extract_dates_frame
+
+    return schemas.conform(extract_dates_frame(documents), schemas.DATE_MENTIONS)
 
 
 def dates_batch(documents: pl.DataFrame) -> pl.DataFrame:
     """Temporal expressions of the batch (schema :data:`akhbar.schemas.DATE_MENTIONS`), resolved against
     each document's ``published_date`` (unresolved TIMEX3 forms where it is null)."""
-    from akhbar.dates import extract_dates_frame
-
-    return schemas.conform(extract_dates_frame(documents), schemas.DATE_MENTIONS)
+    parts = map_chunks(_dates_chunk, [(c,) for c in _chunks(documents)])
+    return pl.concat(parts, how="vertical")
 
 
 def finalise_documents(documents: pl.DataFrame, tokens: pl.DataFrame, run_id: str,
@@ -163,7 +200,7 @@ def extract_document(raw: str, published: date | None = None) -> dict[str, list[
     docs = pl.DataFrame({"doc_id": ["-"], "raw_text": [raw], "published_date": [published]},
                         schema={"doc_id": pl.String, "raw_text": pl.String, "published_date": pl.Date})
     tb = tokenise_batch(docs)
-    ents = entities_batch(docs, tb.token_lists)
+    ents = entities_batch(docs, tb.tokens)
     dts = dates_batch(docs)
 
     def rows(frame: pl.DataFrame) -> list[dict[str, Any]]:

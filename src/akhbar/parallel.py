@@ -1,0 +1,89 @@
+"""A process pool for the CPU-bound text stages, shared by the batch tasks of one run.
+
+Prefect's default thread runner keeps batches in one process, where Python's GIL lets only one thread
+compute at a time. The text stages (tokenise, entities, dates) are pure Python over strings, so a batch is
+split by documents into chunks that run in worker processes: with ``worker_processes=N`` the stages use N
+cores while Prefect still orchestrates batches in threads. Frames cross processes as Arrow IPC (Polars
+pickling), which costs milliseconds per batch. Worker processes are started with ``spawn`` (never ``fork``:
+the flow process runs threads and event loops) and load their models once.
+
+With no pool active (the default, and inside Dask workers, which are processes already) every chunk runs
+in the calling thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from typing import Any, TypeVar
+
+import polars as pl
+
+__all__ = ["process_pool", "active_pool", "map_chunks", "split_frame"]
+
+T = TypeVar("T")
+_state = threading.local()
+_global: dict[str, Executor | None] = {"pool": None, "workers": 1}
+
+
+def _warm_up() -> None:
+    """Worker initialiser: import the stages and load the models once per process."""
+    os.environ.setdefault("PYTHONWARNINGS", "ignore")
+    with contextlib.suppress(Exception):
+        from akhbar.entities import get_recogniser
+
+        get_recogniser()
+
+
+@contextlib.contextmanager
+def process_pool(workers: int) -> Iterator[Executor | None]:
+    """Make a pool of ``workers`` processes the active pool for the duration (None when workers <= 1)."""
+    if workers <= 1:
+        yield None
+        return
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_warm_up)
+    previous = dict(_global)
+    _global.update(pool=pool, workers=workers)
+    try:
+        yield pool
+    finally:
+        _global.update(previous)
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def active_pool() -> tuple[Executor | None, int]:
+    """The active pool and its worker count ((None, 1) when none is active)."""
+    return _global["pool"], int(_global["workers"] or 1)
+
+
+def split_frame(frame: pl.DataFrame, parts: int) -> list[pl.DataFrame]:
+    """Split ``frame`` into at most ``parts`` contiguous slices of near-equal total ``raw_text`` length."""
+    if parts <= 1 or frame.height <= 1:
+        return [frame]
+    lengths = frame.get_column("raw_text").str.len_bytes().fill_null(0).cum_sum().to_list()
+    total = lengths[-1] or 1
+    bounds = [0]
+    for k in range(1, parts):
+        target = total * k / parts
+        idx = next((i + 1 for i, v in enumerate(lengths) if v >= target), frame.height)
+        if idx > bounds[-1]:
+            bounds.append(idx)
+    bounds.append(frame.height)
+    return [frame.slice(a, b - a) for a, b in zip(bounds, bounds[1:]) if b > a]
+
+
+def map_chunks(fn: Callable[..., T], chunks: Sequence[tuple[Any, ...]]) -> list[T]:
+    """Call ``fn(*args)`` for each args tuple, in the active pool when there is one; results in order.
+
+    ``fn`` must be a module-level function (it is pickled by name for the worker processes).
+    """
+    pool, _ = active_pool()
+    if pool is None or len(chunks) <= 1:
+        return [fn(*args) for args in chunks]
+    futures = [pool.submit(fn, *args) for args in chunks]
+    return [f.result() for f in futures]
