@@ -47,6 +47,7 @@ class PageReport:
         charts_expected: number of ``div.chart`` elements on the page.
         svg_count: ``svg`` elements inside the chart divs (Vega renders one per chart).
         warnings: console warnings (reported, not failures).
+        requests: URL of every request the page made (its own file:// URL first).
     """
 
     errors: list[str] = field(default_factory=list)
@@ -55,6 +56,7 @@ class PageReport:
     charts_rendered: int | None = None
     charts_expected: int = 0
     svg_count: int = 0
+    requests: list[str] = field(default_factory=list)
 
 
 class _Cdp:
@@ -190,6 +192,8 @@ def inspect_page(html_path: Path, *, settle_seconds: float = 60.0, width: int = 
         report.text = evaluate("document.body.innerText") or ""
         report.svg_count = int(evaluate("document.querySelectorAll('div.chart svg').length") or 0)
         for event in cdp.events:
+            if event.get("method") == "Network.requestWillBeSent":
+                report.requests.append(event["params"]["request"]["url"])
             described = _describe(event)
             if described:
                 (report.errors if described[0] == "error" else report.warnings).append(described[1])
@@ -249,6 +253,8 @@ def main(argv: list[str] | None = None) -> int:
         print("ERROR", e)
     for w in rep.warnings:
         print("warning", w)
+    for url in rep.requests:
+        print("request", url[:120])
     if args.png:
         print("screenshot:", screenshot(args.html, args.png))
     return 1 if rep.errors else 0

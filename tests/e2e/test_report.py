@@ -91,6 +91,8 @@ def test_report_renders_in_chromium_without_console_errors(seed_report):
     out, _, _ = seed_report
     seen = browser.inspect_page(out)
     assert seen.errors == []
+    # nothing but the page itself is fetched: no network at view time
+    assert seen.requests and all(u.startswith(("file://", "data:")) for u in seen.requests), seen.requests
     assert seen.charts_expected == 3  # mentions over time, dates talked about, gap from publication
     assert seen.charts_rendered == 3
     assert seen.svg_count >= 3
