@@ -189,6 +189,7 @@ _SEG_MEMO_MAX = 1_000_000
 _MIN_SUPPORT = 3  # a remainder seen fewer times than this is not a plausible word
 _STRONG_RATIO = 0.05  # article-initial remainders: enough if seen 1/20 as often as the whole
 _HAMZA_ALEF = frozenset("\u0623\u0625\u0622")  # أ إ آ
+_STEM_EVIDENCE = 0.02  # _is_stem: article/preposition forms seen at least 1/50 as often as the bare form
 _CONJ_RATIO = 0.2  # conjunction + 3-letter-or-longer remainder: enough if seen 1/5 as often as the whole
 
 
@@ -232,6 +233,22 @@ def _plausible(rest_key: str, rest: str, whole: str, lex: dict[str, int], ratio:
     return s >= _MIN_SUPPORT and s >= ratio * lex.get(whole, 0)
 
 
+def _is_stem(form: str, lex: dict[str, int], conj: bool) -> bool:
+    """Corpus evidence that ``form`` (folded) is itself a stem, whatever its first or last letters look like.
+
+    A stem takes the article and prepositions in front of it (الفكرة, بفيصل, للبنان, الاسهم), a word that
+    already carries a proclitic or an enclitic does not (الوقال, بوقال and الكتابه are unseen). ``conj``
+    also counts و/ف in front (وواحد, وفيصل): sound when the proclitic in question is itself و/ف, unsound for
+    ب/ك/ل, because و + ل + X (ولكرة) is common.
+    """
+    ev = lex.get(K.ARTICLE + form, 0) + lex.get("ب" + form, 0) + lex.get("ك" + form, 0)
+    if not form.startswith("ل"):  # ل + لX is written like ل + article + X (للفيروس): no evidence
+        ev += lex.get("ل" + form, 0)
+    if conj:
+        ev += lex.get("و" + form, 0) + lex.get("ف" + form, 0)
+    return ev >= _MIN_SUPPORT and ev >= _STEM_EVIDENCE * lex.get(form, 0)
+
+
 @lru_cache(maxsize=262144)
 def _segment_key(key: str) -> tuple[int, int]:
     """(prefix length, suffix length) for one word.
@@ -248,11 +265,15 @@ def _segment_key(key: str) -> tuple[int, int]:
     # layer 1: conjunction. News prose joins و/ف to verbs so often that وقال outnumbers قال: a remainder of
     # 3+ letters needs only _CONJ_RATIO of the whole form's count; a 2-letter remainder (ولي, وطن) must
     # outnumber it. A hamzated alef (أ إ آ) right after و/ف begins a word (وأضاف, فإن): seen at all is enough.
+    if f in K.NEVER_SPLIT:
+        return 0, 0
     if n >= 3 and key[0] in K.CONJUNCTIONS:
-        if key[1] in _HAMZA_ALEF and n >= 4:
+        if key[1] in _HAMZA_ALEF:
             if _support(f[1:], lex) >= _MIN_SUPPORT or not lex.get(f, 0):
                 pos = 1
-        elif _plausible(key[1:], f[1:], f, lex, _CONJ_RATIO if n >= 4 else 1.0):
+        elif not _is_stem(f, lex, conj=True) and _plausible(
+            key[1:], f[1:], f, lex, _CONJ_RATIO if n >= 4 else 1.0
+        ):
             pos = 1
     # layer 2: preposition / future particle / ل + article
     r = key[pos:]
@@ -263,10 +284,15 @@ def _segment_key(key: str) -> tuple[int, int]:
                 pos += 2
                 article = True
         elif r[0] in K.PREPOSITIONS:
-            if _plausible(r[1:], rf[1:], rf, lex):
+            # a hamzated alef after the preposition begins a word (لأن, بأن): the counts alone decide, as
+            # the folded form conflates (لان 'soft')
+            if _plausible(r[1:], rf[1:], rf, lex) and (
+                r[1] in _HAMZA_ALEF or _strong(r[1:], rf[1:]) or not _is_stem(rf, lex, conj=False)
+            ):
                 pos += 1
         elif r[0] == K.FUTURE and r[1] in K.IMPERFECT_PREFIXES and len(r) >= 4:
-            if _plausible(r[1:], rf[1:], rf, lex):
+            # like و/ف, the future particle is so often written on the verb that سنواصل can outnumber نواصل
+            if _plausible(r[1:], rf[1:], rf, lex, _CONJ_RATIO) and not _is_stem(rf, lex, conj=False):
                 pos += 1
     # layer 3: article (bare alef in the key: أل/إل is never the article)
     if not article and key.startswith(K.ARTICLE, pos) and n - pos >= 4 and f[pos:] not in K.AL_NOT_ARTICLE:
@@ -274,7 +300,9 @@ def _segment_key(key: str) -> tuple[int, int]:
         article = True
     # enclitics (definite nouns take none)
     slen = 0
-    if not article:
+    # a form seen with the article is a bare stem: the article and an enclitic exclude each other (الاسهم)
+    stem = f[pos:]
+    if not article and lex.get(K.ARTICLE + stem, 0) < max(_MIN_SUPPORT, _STEM_EVIDENCE * lex.get(stem, 0)):
         stem = f[pos:]
         cs = lex.get(stem, 0)
         for suf in K.ENCLITICS:

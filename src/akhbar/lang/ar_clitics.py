@@ -32,3 +32,9 @@ AL_NOT_ARTICLE: frozenset[str] = frozenset({
     "الف", "الفا", "الفين", "الاف", "الوف", "المانيا", "الماني", "المانية", "الالماني", "البانيا", "الباني",
     "الاسكا", "الزام", "الغاء", "الية", "اليات", "الكتروني", "الكترونية", "الكترونيا", "الم", "الاما",
 })
+
+#: Frequent words (normalised) never segmented although their first letters look like proclitics and the
+#: remainder is a frequent word: كان 'was' is not ك + أن.
+NEVER_SPLIT: frozenset[str] = frozenset({
+    "كان", "كانت", "كانوا", "كانا", "كانتا", "كنا", "كنت",
+})
