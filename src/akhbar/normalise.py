@@ -11,6 +11,11 @@ not one character for one character (a letter with deleted marks, a deleted char
 character reference); everything between those units goes through ``str.translate`` in C. See
 :mod:`akhbar.align` for the alignment model.
 
+Combining marks belong to the letter before them (one grapheme cluster). When tashkeel removal is on, a
+combining maddah/hamza (U+0653-0655) directly after ا و ي ى ە ہ ے is not dropped but composed with that letter
+(و + U+0654 -> ؤ), the one canonical composition done, and only inside the cluster
+(:data:`akhbar.lang.ar_chars.HAMZA_COMPOSE`).
+
 Default config (:data:`DEFAULT_CONFIG`) is for matching: tashkeel, tatweel, alef forms, alef maqsura -> yeh,
 Persian look-alikes, presentation forms, digits to ASCII, invisible/bidi controls removed, spaces to one
 ASCII space, line separators to ``\\n``, HTML character references decoded: ON. Teh marbuta -> heh and hamza
