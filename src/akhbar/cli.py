@@ -326,9 +326,9 @@ def server_stop(
 
 @app.command()
 def report(
-    warehouse: Annotated[Optional[Path], typer.Option(help="Warehouse folder [default: warehouse/].")] = None,
-    out_file: Annotated[Optional[Path], typer.Option("--out", help="HTML file [default: <warehouse>/report.html].")] = None,
-    run_id: Annotated[Optional[str], typer.Option("--run", help="Run to describe [default: the latest].")] = None,
+    warehouse: Annotated[Optional[Path], typer.Option(help="Warehouse folder (default: warehouse/).")] = None,
+    out_file: Annotated[Optional[Path], typer.Option("--out", help="HTML file (default: report.html in the warehouse folder).")] = None,
+    run_id: Annotated[Optional[str], typer.Option("--run", help="Run to describe (default: the latest).")] = None,
     data_docs: Annotated[bool, typer.Option("--data-docs/--no-data-docs",
                                             help="Build the run's Great Expectations Data Docs when missing, and link them.")] = True,
     rebuild_data_docs: Annotated[bool, typer.Option(help="Rebuild the run's Data Docs even if present.")] = False,
@@ -336,17 +336,19 @@ def report(
     """Write the run report: one self-contained HTML page (summary, rejects, validation, entities, charts)."""
     from akhbar.datadocs import build_data_docs, run_pages
     from akhbar.report import build_report
+    from akhbar.storage import Warehouse
 
     settings = _settings(warehouse)
     try:
-        if data_docs or rebuild_data_docs:
-            from akhbar.storage import Warehouse
-
-            runs = Warehouse(settings.warehouse_dir).query("SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 1")
-            target = run_id or (runs["run_id"][0] if runs.height else None)
-            if target is not None and (rebuild_data_docs or not run_pages(settings.warehouse_dir, target)):
-                console.print(f"building Great Expectations Data Docs for run {target} ...")
-                build_data_docs(settings.warehouse_dir, target)
+        runs = Warehouse(settings.warehouse_dir).query("SELECT run_id FROM runs ORDER BY started_at DESC")["run_id"]
+        if run_id is not None and run_id not in runs.to_list():
+            raise AkhbarError(f"run {run_id!r} is not in {settings.warehouse_dir} "
+                              '(see `akhbar sql "SELECT run_id, started_at, status FROM runs"`)')
+        target = run_id or (runs[0] if runs.len() else None)
+        if (data_docs or rebuild_data_docs) and target is not None and (
+                rebuild_data_docs or not run_pages(settings.warehouse_dir, target)):
+            console.print(f"building Great Expectations Data Docs for run {target} ...")
+            build_data_docs(settings.warehouse_dir, target)
         path = build_report(settings.warehouse_dir, out_file, run_id=run_id,
                             data_docs=data_docs or rebuild_data_docs)
     except AkhbarError as exc:

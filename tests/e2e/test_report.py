@@ -62,6 +62,20 @@ def test_report_is_a_small_self_contained_page(seed_report):
     assert "all expectations passed" in page
 
 
+def test_report_command_errors_say_what_to_do(seed_warehouse, tmp_path):
+    wh, _ = seed_warehouse
+    res = CliRunner().invoke(app, ["report", "--warehouse", str(wh), "--run", "no-such-run"])
+    assert res.exit_code == 1
+    assert "run 'no-such-run' is not in" in res.output and "SELECT run_id" in res.output
+    res = CliRunner().invoke(app, ["report", "--warehouse", str(tmp_path / "none")])
+    assert res.exit_code == 1 and "run `akhbar run` first" in res.output.replace("\n", " ")
+    # --no-data-docs: the page is written without building or linking Data Docs
+    out = tmp_path / "plain.html"
+    res = CliRunner().invoke(app, ["report", "--warehouse", str(wh), "--out", str(out), "--no-data-docs"])
+    assert res.exit_code == 0, res.output
+    assert "data-docs-link" not in out.read_text(encoding="utf-8")
+
+
 _STATUS = re.compile(r'Status:</span>\s*<i class="fas (fa-[a-z-]+)')
 
 
