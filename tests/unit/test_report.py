@@ -324,3 +324,13 @@ def test_run_tables_samples_large_runs_by_doc_id(small_warehouse):
     assert part["entities"].height == 5 and part["runs"].height == 1
     # a limit below the first document's tokens still keeps that document
     assert run_tables(Warehouse(root), run_id, ["documents"], max_tokens=0)["documents"].height == 1
+
+
+def test_importing_the_modules_loads_neither_prefect_nor_great_expectations():
+    import subprocess
+    import sys
+
+    code = ("import sys, akhbar.report, akhbar.datadocs; "
+            "print(sorted(m for m in ('prefect', 'great_expectations', 'altair') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
