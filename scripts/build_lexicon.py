@@ -2,7 +2,8 @@
 
 Every article (title and text) of the two scale files is normalised with akhbar's default config
 (:data:`akhbar.normalise.DEFAULT_CONFIG`) and split into runs of Arabic letters; each run is counted.
-Forms seen at least ``--min-count`` times are written as ``form<TAB>count``, most frequent first. The
+Forms seen at least ``--min-count`` times are written as ``form<TAB>count``, most frequent first (ties in
+first-seen order, files read in name order, so the output is byte-reproducible). The
 clitic segmenter (:mod:`akhbar.tokenise`) uses these counts to decide whether a stripped remainder is a
 plausible word.
 
@@ -45,11 +46,13 @@ def main() -> None:
                 counts.update(WORD.findall(text))
                 n_docs += 1
     kept = [(w, c) for w, c in counts.most_common() if c >= args.min_count]
-    with gzip.open(args.out, "wt", encoding="utf-8", compresslevel=9) as f:
-        f.write(f"# akhbar Arabic word-form counts; {n_docs} articles of shared/corpus/scale; "
-                f"normalised with DEFAULT_CONFIG; min count {args.min_count}\n")
-        for w, c in kept:
-            f.write(f"{w}\t{c}\n")
+    lines = [f"# akhbar Arabic word-form counts; {n_docs} articles of shared/corpus/scale; "
+             f"normalised with DEFAULT_CONFIG; min count {args.min_count}\n"]
+    lines += [f"{w}\t{c}\n" for w, c in kept]
+    # mtime=0 and no file name in the header: the same counts give the same bytes (reproducible builds)
+    with open(args.out, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=9,
+                                                    mtime=0) as f:
+        f.write("".join(lines).encode("utf-8"))
     print(f"{n_docs} articles, {len(counts)} forms, {len(kept)} kept (count >= {args.min_count}) -> {args.out}")
 
 
