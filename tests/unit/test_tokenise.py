@@ -181,6 +181,16 @@ def test_tokenise_frame_empty_and_missing_column() -> None:
         tokenise_frame(pl.DataFrame({"doc_id": ["a"]}))
 
 
+def test_frame_to_token_lists_round_trip() -> None:
+    raws = {"x": "وَصَلَ حَفْتَرُ.\nقال.", "y": "", "z": "ولبنان"}
+    f = tokenise_frame(pl.DataFrame({"doc_id": list(raws), "raw_text": list(raws.values())}))
+    got = T.frame_to_token_lists(f)
+    assert got == {"x": tokenise(raws["x"]), "z": tokenise(raws["z"])}
+    assert got["x"][-1].sentence_index == 1
+    with pytest.raises(KeyError):
+        T.frame_to_token_lists(f.drop("stem"))
+
+
 def test_tokenise_many_matches_tokenise() -> None:
     texts = ["قَالَ الرَّئِيسُ", "زار ولبنان"]
     assert T.tokenise_many(texts) == [tokenise(t) for t in texts]
@@ -243,9 +253,15 @@ def test_batch_equals_per_document(raws: list[str]) -> None:
     batch = tokenise_frame(pl.DataFrame({"doc_id": ids, "raw_text": raws}))
     reference = pl.concat([T.tokens_to_frame(i, tokenise(r)) for i, r in zip(ids, raws, strict=True)])
     assert batch.equals(reference)
+    assert T.frame_to_token_lists(batch) == {i: tokenise(r) for i, r in zip(ids, raws, strict=True) if tokenise(r)}
     for raw in raws:
         toks = tokenise(raw)
         _check_spans(raw, toks)
+        # sentences: ordered, non-overlapping, each made of whole tokens, numbered without gaps
+        spans = sentence_spans(raw)
+        assert all(a < b <= c for (a, b), (c, _) in zip(spans, spans[1:], strict=False))
+        assert [t.sentence_index for t in toks] == sorted(t.sentence_index for t in toks)
+        assert len(spans) == len({t.sentence_index for t in toks}) == (toks[-1].sentence_index + 1 if toks else 0)
         n = normalise(raw)
         for t in toks:
             a, b = n.to_norm_span(t.start_char, t.end_char)
