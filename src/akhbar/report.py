@@ -506,7 +506,8 @@ def _validation_section(d: ReportData) -> str:
     if d.data_docs_href:
         parts.append(f'<p>Great Expectations\' own Data Docs (every run): <a id="data-docs-link" '
                      f'href="{html.escape(d.data_docs_href, quote=True)}">{html.escape(d.data_docs_href)}</a>'
-                     + ("; this run's page per table is linked in the table below." if d.data_docs_pages
+                     + (" (its list of runs needs GX's scripts from the web); this run's page per table, "
+                        "readable offline, is linked in the table below." if d.data_docs_pages
                         else "; this run has no pages there yet.") + "</p>")
     if not d.data_docs_pages:
         parts.append('<p class="muted">No Data Docs were built for this run (<code>akhbar report</code> builds '
