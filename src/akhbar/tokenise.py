@@ -379,11 +379,19 @@ def tokenise_normalised(n: Normalised, config: NormaliseConfig = DEFAULT_CONFIG)
 
 
 def _tokenise(n: Normalised, key_text: str) -> list[Token]:
+    """The per-document tokeniser. Raw offsets come from a pointer walking the alignment's edits in step with
+    the tokens (same arithmetic as :meth:`Normalised.char_to_raw`, without a bisect per token)."""
     text = n.text
     raw = n.raw
-    identity = n.n_edits == 0
-    to_raw = n.to_raw_span
+    # edits with a sentinel (0, 0, 0, 0) in front: k is the last edit whose norm start <= position
+    ns_l = [0, *n.norm_starts]
+    ne_l = [0, *n.norm_ends]
+    rs_l = [0, *n.raw_starts]
+    re_l = [0, *n.raw_ends]
+    last = len(ns_l) - 1
+    k = 0
     out: list[Token] = []
+    append = out.append
     sent = 0
     prev_end = 0
     pending_end = False  # the previous token closed a sentence (waiting for closers)
@@ -406,18 +414,30 @@ def _tokenise(n: Normalised, key_text: str) -> list[Token]:
             # a full stop after a one-letter Arabic word is an abbreviation (د. = doctor)
             if not (norm == "." and prev_kind == "word" and len(prev_norm) == 1 and ns == prev_end):
                 pending_end = True
-        rs, re_ = (ns, ne) if identity else to_raw(ns, ne)
+        while k < last and ns_l[k + 1] <= ns:
+            k += 1
+        ks = k  # edit governing the first character
+        rs = rs_l[k] if ns < ne_l[k] else re_l[k] + ns - ne_l[k]
+        while k < last and ns_l[k + 1] <= ne - 1:
+            k += 1
+        re_ = re_l[k] if ne - 1 < ne_l[k] else re_l[k] + ne - ne_l[k]
         if kind == "word":
             p, s = _segment_key(key_text[ns:ne])
             if p or s:
-                stem_ns, stem_ne = ns + p, ne - s
-                ss, se = (stem_ns, stem_ne) if identity else to_raw(stem_ns, stem_ne)
-                out.append(Token(idx, sent, rs, re_, raw[rs:re_], norm, kind, norm[:p], norm[p : len(norm) - s],
-                                 norm[len(norm) - s :], ss, se))
+                a, b = ns + p, ne - s  # normalised stem span, inside the token
+                j = ks
+                while j < last and ns_l[j + 1] <= a:
+                    j += 1
+                ss = rs_l[j] if a < ne_l[j] else re_l[j] + a - ne_l[j]
+                while j < last and ns_l[j + 1] <= b - 1:
+                    j += 1
+                se = re_l[j] if b - 1 < ne_l[j] else re_l[j] + b - ne_l[j]
+                append(Token(idx, sent, rs, re_, raw[rs:re_], norm, kind, norm[:p], norm[p:b - ns],
+                             norm[b - ns:], ss, se))
             else:
-                out.append(Token(idx, sent, rs, re_, raw[rs:re_], norm, kind, "", norm, "", rs, re_))
+                append(Token(idx, sent, rs, re_, raw[rs:re_], norm, kind, "", norm, "", rs, re_))
         else:
-            out.append(Token(idx, sent, rs, re_, raw[rs:re_], norm, kind, "", norm, "", rs, re_))
+            append(Token(idx, sent, rs, re_, raw[rs:re_], norm, kind, "", norm, "", rs, re_))
         idx += 1
         prev_end = ne
         prev_norm = norm
