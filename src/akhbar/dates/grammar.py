@@ -1279,15 +1279,23 @@ class _Doc:
         if ref is None:
             xv = {"D": "XXXX-XX-XX", "W": "XXXX-WXX", "M": "XXXX-XX", "Y": "XXXX"}[unit]
             return Match(i, j, "DATE", xv, gran, "ago", mod)
-        if unit == "D":
-            v = T.day_value(ref + timedelta(days=sign * n))
-        elif unit == "W":
-            v = T.week_value(ref + timedelta(days=7 * sign * n))
-        elif unit == "M":
-            y, m = T.add_months(ref.year, ref.month, sign * n)
-            v = T.month_value(y, m)
-        else:
-            v = T.year_value(ref.year + sign * n)
+        try:
+            if unit == "D":
+                v = T.day_value(ref + timedelta(days=sign * n))
+            elif unit == "W":
+                v = T.week_value(ref + timedelta(days=7 * sign * n))
+            elif unit == "M":
+                y, m = T.add_months(ref.year, ref.month, sign * n)
+                if not 1 <= y <= 9999:
+                    raise OverflowError(y)
+                v = T.month_value(y, m)
+            else:
+                if not 1 <= ref.year + sign * n <= 9999:
+                    raise OverflowError(ref.year + sign * n)
+                v = T.year_value(ref.year + sign * n)
+        except (OverflowError, ValueError):
+            # beyond the years ISO 8601 / TIMEX3 values can write (قبل 5000 عام): a vague past or future
+            return Match(i, j, "DATE", "PAST_REF" if sign == -1 else "FUTURE_REF", gran, "ago", mod, anchored=True)
         return Match(i, j, "DATE", v, gran, "ago", mod, anchored=True)
 
     def r_duration(self, i: int) -> Match | None:
