@@ -32,6 +32,7 @@ from tasks.entities import extract_entities
 from tasks.ingest import read_next_batch
 from tasks.load import load_warehouse
 from tasks.parquet import write_parquet
+from tasks.report import build_run_data_docs
 from tasks.tokenise import tokenise_documents
 from tasks.validate import validate_batch
 
@@ -86,6 +87,7 @@ def ingest_flow(
     strict: bool = False,
     field_names: dict[str, str] | None = None,
     worker_processes: int = 1,
+    data_docs: bool = True,
 ) -> dict[str, Any]:
     """Ingest ``paths`` into the warehouse at ``warehouse_dir``; return the run summary.
 
@@ -95,6 +97,7 @@ def ingest_flow(
             MANIFEST.csv beside them).
         batch_size_docs: documents per batch task.
         strict: fail the run (load nothing) when any input is rejected.
+        data_docs: build Great Expectations' Data Docs for the run under ``<warehouse>/data_docs``.
         worker_processes: processes for the text stages (see :mod:`akhbar.parallel`); 1 keeps them in the
             task's thread (use 1 with the Dask runner, whose workers are processes already).
         field_names: JSON/CSV field names to try first, e.g. ``{"text": "matn", "published": "tarikh"}``.
@@ -223,6 +226,11 @@ def ingest_flow(
         }
         load_warehouse(wh, run_id, run_row, rejected, validation)
         timer.add("load", time.perf_counter() - t0)
+        docs_index = None
+        if data_docs and status == "completed":
+            t0 = time.perf_counter()
+            docs_index = build_run_data_docs(str(wh.root), run_id)  # inside the lock: DuckDB read-only
+            timer.add("data_docs", time.perf_counter() - t0)
 
     by_table = {
         t: bool(g["success"].all())
@@ -244,6 +252,7 @@ def ingest_flow(
         "flow_seconds": round(time.perf_counter() - t_start, 3),
         "warehouse": str(wh.duckdb_path),
         "parquet": str(wh.parquet_dir),
+        "data_docs": docs_index,
     }
 
 

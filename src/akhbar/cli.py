@@ -102,6 +102,7 @@ def run(
                 storage_compatibility_version=settings.storage_compatibility_version, strict=strict,
                 field_names=field_names or None,
                 worker_processes=settings.worker_processes if settings.task_runner == "threads" else 1,
+                data_docs=settings.data_docs,
             )
         except AkhbarError as exc:
             console.print(f"[red]akhbar run failed:[/red] {exc}")
@@ -138,6 +139,8 @@ def _print_summary(s: dict) -> None:
         t.add_row(f"  stage {stage} (s)", f"{sec:.2f}")
     t.add_row("DuckDB", s["warehouse"])
     t.add_row("Parquet", s["parquet"])
+    if s.get("data_docs"):
+        t.add_row("Data Docs", s["data_docs"])
     out.print(t)
     for r in s["rejected"]:
         out.print(f"rejected: {r['source_path']}: {r['reason']} ({r['detail']})")

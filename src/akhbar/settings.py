@@ -64,6 +64,7 @@ class AkhbarSettings(BaseSettings):
     max_file_bytes: int = Field(default=2 * 1024**3, ge=1, description="Largest input file read, bytes.")
     max_document_chars: int = Field(default=10_000_000, ge=1, description="Largest document, code points.")
     lock_timeout_seconds: float = Field(default=30.0, ge=0, description="Wait for another run's lock.")
+    data_docs: bool = Field(default=True, description="Build Great Expectations Data Docs for every run.")
     storage_compatibility_version: str | None = Field(
         default="v1.0.0",
         description="DuckDB storage version so DuckDB 1.x clients can open the file; None for the newest.",

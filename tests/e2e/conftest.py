@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, SHARED
 
 
 @pytest.fixture(scope="session")
@@ -25,4 +25,14 @@ def seed_warehouse(prefect_harness, tmp_path_factory) -> tuple[Path, dict]:
 
     wh = tmp_path_factory.mktemp("seed-wh")
     summary = ingest_flow(paths=[str(SEEDS)], warehouse_dir=str(wh), batch_size_docs=50)
+    return wh, summary
+
+
+@pytest.fixture(scope="session")
+def dev_warehouse(prefect_harness, tmp_path_factory) -> tuple[Path, dict]:
+    """All of ../shared/corpus/dev run once into a temporary warehouse: (warehouse folder, run summary)."""
+    from flows.ingest import ingest_flow
+
+    wh = tmp_path_factory.mktemp("dev-wh")
+    summary = ingest_flow(paths=[str(SHARED / "corpus" / "dev")], warehouse_dir=str(wh), batch_size_docs=400)
     return wh, summary

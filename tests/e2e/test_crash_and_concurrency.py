@@ -34,7 +34,7 @@ def _cmd() -> list[str]:
 @pytest.fixture(scope="module")
 def env(tmp_path_factory) -> dict[str, str]:
     home = tmp_path_factory.mktemp("prefect-home")
-    return {**os.environ, "PREFECT_HOME": str(home), "PREFECT_LOGGING_LEVEL": "INFO"}
+    return {**os.environ, "PREFECT_HOME": str(home), "PREFECT_LOGGING_LEVEL": "INFO", "AKHBAR_DATA_DOCS": "false"}
 
 
 @pytest.fixture(scope="module")

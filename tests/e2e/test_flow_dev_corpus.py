@@ -13,15 +13,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 DEV = SHARED / "corpus" / "dev"
 
 
-@pytest.fixture(scope="module")
-def dev_warehouse(prefect_harness, tmp_path_factory) -> tuple[Path, dict]:
-    from flows.ingest import ingest_flow
-
-    wh = tmp_path_factory.mktemp("dev-wh")
-    summary = ingest_flow(paths=[str(DEV)], warehouse_dir=str(wh), batch_size_docs=400)
-    return wh, summary
-
-
 def test_every_file_is_loaded_or_rejected(dev_warehouse):
     wh, s = dev_warehouse
     n_files = len([p for p in DEV.iterdir() if p.suffix == ".txt"])
