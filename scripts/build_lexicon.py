@@ -9,6 +9,9 @@ plausible word.
 
 Source: ANT Corpus v2.1 multi-source (2018) and SaudiNewsNet (2015), see ``../shared/corpus/scale/SOURCE.md``.
 
+Then precomputes the segmentation of every kept form into ``ar_lexicon_segments.tsv.gz`` (re-run this script
+after changing the segmentation rules; a unit test fails while that file is stale).
+
 Usage: ``.venv/bin/python scripts/build_lexicon.py [--min-count 3]``
 """
 
@@ -54,6 +57,27 @@ def main() -> None:
                                                     mtime=0) as f:
         f.write("".join(lines).encode("utf-8"))
     print(f"{n_docs} articles, {len(counts)} forms, {len(kept)} kept (count >= {args.min_count}) -> {args.out}")
+    write_segments(args.out, args.out.with_name("ar_lexicon_segments.tsv.gz"))
+
+
+def write_segments(lexicon: Path, out: Path) -> None:
+    """Precompute the clitic segmentation of every lexicon form that splits (``form<TAB>code``, code =
+    8 * prefix length + suffix length) with the rules of :func:`akhbar.tokenise._segment_rules`, reading the
+    counts just written."""
+    from akhbar import tokenise as T
+
+    T._lexicon.cache_clear()
+    forms = list(T._lexicon())
+    rows = []
+    for form in forms:
+        p, s = T._segment_rules(form)
+        if p or s:
+            rows.append(f"{form}\t{8 * p + s}\n")
+    header = "# akhbar clitic segmentation of lexicon forms that split: form, 8 * prefix length + suffix length\n"
+    with open(out, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=9,
+                                               mtime=0) as f:
+        f.write((header + "".join(rows)).encode("utf-8"))
+    print(f"{len(rows)} of {len(forms)} forms split -> {out}")
 
 
 if __name__ == "__main__":

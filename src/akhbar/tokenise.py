@@ -268,9 +268,36 @@ def _is_stem(form: str, lex: dict[str, int], conj: bool) -> bool:
     return ev >= _MIN_SUPPORT and ev >= _STEM_EVIDENCE * lex.get(form, 0)
 
 
+@lru_cache(maxsize=1)
+def _segment_table() -> dict[str, int]:
+    """Precomputed codes (8 * prefix length + suffix length) of the lexicon forms that split, from
+    ``lang/ar_lexicon_segments.tsv.gz`` (written by ``scripts/build_lexicon.py`` with :func:`_segment_rules`;
+    a test checks that it is up to date). Lexicon forms absent from it do not split."""
+    ref = resources.files("akhbar.lang").joinpath("ar_lexicon_segments.tsv.gz")
+    try:
+        with ref.open("rb") as fb:
+            data = gzip.decompress(fb.read())
+    except FileNotFoundError:
+        return {}
+    table = pl.read_csv(data, separator="\t", has_header=False, comment_prefix="#", quote_char=None,
+                        new_columns=["form", "code"], schema_overrides={"form": pl.String, "code": pl.Int64})
+    return dict(zip(table.get_column("form").to_list(), table.get_column("code").to_list(), strict=True))
+
+
 @lru_cache(maxsize=262144)
 def _segment_key(key: str) -> tuple[int, int]:
-    """(prefix length, suffix length) for one word.
+    """(prefix length, suffix length) for one word: the precomputed table for lexicon forms written without
+    hamzated alef, :func:`_segment_rules` otherwise."""
+    if "\u0671" in key:  # alef wasla is the article's (or a stem's) bare alef, never a hamza
+        key = key.replace("\u0671", "\u0627")
+    if key in _lexicon() and not _HAMZA_ALEF.intersection(key):
+        code = _segment_table().get(key, 0)
+        return code >> 3, code & 7
+    return _segment_rules(key)
+
+
+def _segment_rules(key: str) -> tuple[int, int]:
+    """(prefix length, suffix length) for one word, computed from the rules and the lexicon counts.
 
     ``key`` is the normalised word but with hamzated alef forms kept (أ إ آ), so that a word beginning أل/إل
     is never read as carrying the article; it has the same length as the normalised word. ``f`` below is

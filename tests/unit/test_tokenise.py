@@ -308,3 +308,17 @@ def test_enclitic_stem_span() -> None:
     raw = "حكومتُهُ"
     (t,) = tokenise(raw)
     assert (t.stem, t.suffix, raw[t.stem_start : t.stem_end]) == ("حكومت", "ه", "حكومتُ")
+
+
+def test_precomputed_segment_table_is_current() -> None:
+    """lang/ar_lexicon_segments.tsv.gz must match the rules; re-run scripts/build_lexicon.py if this fails."""
+    lex = T._lexicon()
+    table = T._segment_table()
+    assert len(table) > 50_000
+    forms = list(lex)[::37]  # a fixed 1-in-37 sample, frequent and rare forms alike
+    assert len(forms) > 4000
+    for form in forms:
+        p, s = T._segment_rules(form)
+        assert table.get(form, 0) == 8 * p + s, form
+    # the table and the rules agree through the public function too
+    assert segment_word("والسراج") == ("وال", "سراج", "")
