@@ -322,3 +322,12 @@ def test_precomputed_segment_table_is_current() -> None:
         assert table.get(form, 0) == 8 * p + s, form
     # the table and the rules agree through the public function too
     assert segment_word("والسراج") == ("وال", "سراج", "")
+
+
+def test_alef_wasla_article() -> None:
+    raw = "وَٱلْكِتَابِ ٱلرَّحْمَٰنِ"
+    toks = tokenise(raw)
+    assert [(t.prefix, t.stem, raw[t.stem_start : t.stem_end]) for t in toks] == [
+        ("وال", "كتاب", "كِتَابِ"),
+        ("ال", "رحمن", "رَّحْمَٰنِ"),
+    ]
