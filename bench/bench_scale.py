@@ -5,12 +5,15 @@ start-up"), each measurement in a fresh temporary warehouse and in its own proce
 user would (`akhbar run --task-runner threads|dask --json`). For each run it prints, per stage (ingest,
 tokenise [normalise included], entities, dates, validate, parquet, load) and in total: seconds, docs/s,
 MB/s (UTF-8 bytes of the loaded raw_text), the Prefect start-up/orchestration time outside the flow body,
-and the peak RSS of the whole process tree (the CLI process plus Dask's nanny and worker processes), sampled
+and the peak RSS of the whole process tree (the CLI process plus Dask's worker processes), sampled
 every 0.2 s with psutil. Summed RSS counts shared pages once per process, so it over-states a little.
 
 The naive design (one Prefect task per document, all text stages in it) and the batched design (one task
 per batch of documents, same functions) run on the same small slice with the same 2-thread runner; only the
-task granularity differs, so their gap is Prefect's per-task cost.
+task granularity differs, so their gap is Prefect's per-task cost. A probe first times the flow's skip test
+for known doc_ids against warehouses of 1x, 5x and 20x the scale corpus (see docs/scaling.md).
+
+The figures quoted in docs/scaling.md come from the last command below.
 
 Usage (from the repository root; keep it niced on a shared machine):
     nice -n 10 .venv/bin/python bench/bench_scale.py                     # dev corpus + scale 1x/4x/16x of 250
