@@ -228,6 +228,9 @@ class NormaliseConfig:
 
         Raises:
             TypeError: an unknown rule name.
+
+        >>> DEFAULT_CONFIG.replace(teh_marbuta=True).teh_marbuta
+        True
         """
         values = {f.name: getattr(self, f.name) for f in fields(self)}
         for k, v in changes.items():

@@ -400,7 +400,14 @@ def _key_text(pre: str, text: str, config: NormaliseConfig) -> str:
 
 
 def tokenise_normalised(n: Normalised, config: NormaliseConfig = DEFAULT_CONFIG) -> list[Token]:
-    """Tokenise an already-normalised document (see :func:`tokenise`); ``config`` must be the one used."""
+    """Tokenise an already-normalised document (see :func:`tokenise`); ``config`` must be the one used.
+
+    Segmentation (tuned on DEFAULT_CONFIG forms) is degraded, not broken, under other configs.
+
+    >>> from akhbar.normalise import normalise
+    >>> [t.stem for t in tokenise_normalised(normalise("وَمُوسْكُو"))]
+    ['موسكو']
+    """
     pre = _pre_normalise(n.raw, _plan(config))[0]
     return _tokenise(n, _key_text(pre, n.text, config))
 
@@ -499,7 +506,11 @@ def tokenise(raw: str, config: NormaliseConfig = DEFAULT_CONFIG) -> list[Token]:
 
 
 def tokenise_many(raw_texts: list[str], config: NormaliseConfig = DEFAULT_CONFIG) -> list[list[Token]]:
-    """:func:`tokenise` over a list of documents (shares the per-word segmentation cache)."""
+    """:func:`tokenise` over a list of documents (shares the per-word segmentation cache).
+
+    >>> [[t.norm for t in ts] for ts in tokenise_many(["قالَ", "ولبنان"])]
+    [['قال'], ['ولبنان']]
+    """
     return [tokenise(r, config) for r in raw_texts]
 
 
@@ -751,7 +762,11 @@ def tokenise_frame(docs: pl.DataFrame, config: NormaliseConfig = DEFAULT_CONFIG)
 
 
 def tokens_to_frame(doc_id: str, tokens: list[Token]) -> pl.DataFrame:
-    """Rows of :data:`TOKEN_FRAME_SCHEMA` for one document's :class:`Token` list (reference path)."""
+    """Rows of :data:`TOKEN_FRAME_SCHEMA` for one document's :class:`Token` list (reference path).
+
+    >>> tokens_to_frame("d1", tokenise("ببرلين")).select("doc_id", "prefix", "stem").rows()
+    [('d1', 'ب', 'برلين')]
+    """
     cols: dict[str, list] = {k: [] for k in TOKEN_FRAME_SCHEMA}
     cols["doc_id"] = [doc_id] * len(tokens)
     for name in list(TOKEN_FRAME_SCHEMA)[1:]:

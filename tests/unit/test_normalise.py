@@ -134,3 +134,13 @@ def test_must_hold_presentation_and_ligature_spans() -> None:
     assert raw[a:b] == "و\ufefbعب"
     # each half of the ligature maps back to the whole ligature
     assert n.char_to_raw(s + 1) == n.char_to_raw(s + 2) == (13, 14)
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    import akhbar.align
+
+    for module in (N, akhbar.align):
+        result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+        assert result.attempted > 0 and result.failed == 0, module.__name__

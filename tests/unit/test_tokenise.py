@@ -331,3 +331,10 @@ def test_alef_wasla_article() -> None:
         ("وال", "كتاب", "كِتَابِ"),
         ("ال", "رحمن", "رَّحْمَٰنِ"),
     ]
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    result = doctest.testmod(T, optionflags=doctest.ELLIPSIS)
+    assert result.attempted >= 8 and result.failed == 0
