@@ -176,6 +176,7 @@ _KIND = {"url": "url", "email": "email", "hashtag": "hashtag", "mention": "menti
          "abbr": "word", "word": "word", "latabbr": "latin", "latin": "latin", "emoji": "emoji",
          "punct": "punct", "other": "other"}
 _SENT_END = frozenset(C.SENTENCE_END)
+_ERA_LETTERS = frozenset("مه")  # م (AD) and هـ (AH, tatweel removed) after a year
 _CLOSERS = frozenset("\"'”’»)]}›\u201d\ufd3e\ufd3f")
 
 
@@ -431,6 +432,7 @@ def _tokenise(n: Normalised, key_text: str) -> list[Token]:
     pending_end = False  # the previous token closed a sentence (waiting for closers)
     prev_norm = ""
     prev_kind = ""
+    prev2_kind = ""
     idx = 0
     for m in _TOKEN_RE.finditer(text):
         ns, ne = m.span()
@@ -446,7 +448,9 @@ def _tokenise(n: Normalised, key_text: str) -> list[Token]:
                     pending_end = False
         if kind == "punct" and norm[0] in _SENT_END:
             # a full stop after a one-letter Arabic word is an abbreviation (د. = doctor)
-            if not (norm == "." and prev_kind == "word" and len(prev_norm) == 1 and ns == prev_end):
+            # unless it is the era letter after a year (2015م. 1436هـ.), which ends sentences
+            if not (norm == "." and prev_kind == "word" and len(prev_norm) == 1 and ns == prev_end
+                    and not (prev_norm in _ERA_LETTERS and prev2_kind == "number")):
                 pending_end = True
         while k < last and ns_l[k + 1] <= ns:
             k += 1
@@ -475,6 +479,7 @@ def _tokenise(n: Normalised, key_text: str) -> list[Token]:
         idx += 1
         prev_end = ne
         prev_norm = norm
+        prev2_kind = prev_kind
         prev_kind = kind
     return out
 
@@ -678,6 +683,11 @@ def tokenise_frame(docs: pl.DataFrame, config: NormaliseConfig = DEFAULT_CONFIG)
     is_dot = (toks.get_column("piece") == ".").to_numpy()
     prev_word1 = np.zeros(n, dtype=bool)
     prev_word1[1:] = is_word[:-1] & (plen[:-1] == 1) & (g_end[:-1] == g_start[1:]) & ~new_doc[1:]
+    era = toks.get_column("piece").is_in(list(_ERA_LETTERS)).to_numpy()
+    is_number = (toks.get_column("kind") == "number").to_numpy()
+    prev_era_after_number = np.zeros(n, dtype=bool)
+    prev_era_after_number[2:] = era[1:-1] & is_number[:-2] & ~new_doc[1:-1]
+    prev_word1 &= ~prev_era_after_number
     e = toks.get_column("end_punct").to_numpy() & ~(is_dot & prev_word1)
     c = toks.get_column("end_punct").to_numpy() | toks.get_column("closer").to_numpy()
     nl_before = toks.get_column("nl_before").to_numpy() & ~new_doc
