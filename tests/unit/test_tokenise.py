@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import akhbar.tokenise as T
-from akhbar.normalise import normalise
+from akhbar.normalise import NormaliseConfig, normalise
 from akhbar.tokenise import Token, segment_word, sentence_spans, tokenise, tokenise_frame
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
@@ -249,6 +249,25 @@ _PIECES = list("قالرئيسحفتموكوبلجيا ") + [
 _texts = st.lists(st.sampled_from(_PIECES), max_size=30).map("".join)
 
 
+_OTHER_CONFIGS = (
+    NormaliseConfig(tashkeel=False),
+    NormaliseConfig(alef=False),
+    NormaliseConfig(teh_marbuta=True, hamza_carriers=True, tatweel=False),
+    NormaliseConfig(html_references=False, presentation_forms=False, digits=False),
+)
+
+
+def _batch_equals_per_document_other_configs(ids: list[str], raws: list[str]) -> None:
+    for config in _OTHER_CONFIGS:
+        batch = tokenise_frame(pl.DataFrame({"doc_id": ids, "raw_text": raws}), config)
+        reference = pl.concat(
+            [T.tokens_to_frame(i, tokenise(r, config)) for i, r in zip(ids, raws, strict=True)]
+        )
+        assert batch.equals(reference), config
+        for raw in raws:
+            _check_spans(raw, tokenise(raw, config))
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.lists(_texts, min_size=1, max_size=4))
 def test_batch_equals_per_document(raws: list[str]) -> None:
@@ -256,6 +275,7 @@ def test_batch_equals_per_document(raws: list[str]) -> None:
     batch = tokenise_frame(pl.DataFrame({"doc_id": ids, "raw_text": raws}))
     reference = pl.concat([T.tokens_to_frame(i, tokenise(r)) for i, r in zip(ids, raws, strict=True)])
     assert batch.equals(reference)
+    _batch_equals_per_document_other_configs(ids, raws)
     assert T.frame_to_token_lists(batch) == {i: tokenise(r) for i, r in zip(ids, raws, strict=True) if tokenise(r)}
     for raw in raws:
         toks = tokenise(raw)
