@@ -27,9 +27,9 @@ Layers, outermost first:
    at least as often as the whole (1/5 for س) and the whole must not be a stem by the same evidence;
 3. article ال: split whenever the key starts with bare-alef ال and leaves 2+ letters, except the listed
    non-articles (الى, الذي, الله, ...); a raw أل/إل (إلغاء) is never the article;
-4. one pronominal enclitic (ه ها هم هما هن ك كم كما كن نا), not after the article, only if the stem (or its
-   teh-marbuta form: حكومت -> حكومة) is seen at least as often as the whole and the whole is not seen with
-   the article (الاسهم).
+4. one pronominal enclitic (ه ها هم هما هن ك كم كما نا), not after the article, only if the stem (or its
+   teh-marbuta form: حكومت -> حكومة) is seen at least 1/5 as often as the whole (as often, for ك/كم/كما and
+   for 2-letter stems) and, except for ه, the whole is not seen with the article (الاسهم).
 
 Accuracy on hand-written cases (``lang/ar_segmentation_cases.tsv``): see the test and ``bench/bench_text.py``.
 
@@ -210,6 +210,7 @@ _MIN_SUPPORT = 3  # a remainder seen fewer times than this is not a plausible wo
 _STRONG_RATIO = 0.05  # article-initial remainders: enough if seen 1/20 as often as the whole
 _HAMZA_ALEF = frozenset("\u0623\u0625\u0622")  # أ إ آ
 _STEM_EVIDENCE = 0.02  # _is_stem: article/preposition forms seen at least 1/50 as often as the bare form
+_ENCLITIC_RATIO = 0.2  # stem + enclitic: the stem seen 1/5 as often as the whole is enough (نفسه, زميله)
 _CONJ_RATIO = 0.2  # conjunction + 3-letter-or-longer remainder: enough if seen 1/5 as often as the whole
 
 
@@ -345,19 +346,24 @@ def _segment_rules(key: str) -> tuple[int, int]:
     if not article and key.startswith(K.ARTICLE, pos) and n - pos >= 4 and f[pos:] not in K.AL_NOT_ARTICLE:
         pos += 2
         article = True
-    # enclitics (definite nouns take none)
+    # enclitics (definite nouns take none). A form seen with the article is a bare stem, since the article
+    # and an enclitic exclude each other (الاسهم) -- except for ه, where الزميله is only a misspelt الزميلة
     slen = 0
-    # a form seen with the article is a bare stem: the article and an enclitic exclude each other (الاسهم)
-    stem = f[pos:]
-    if not article and lex.get(K.ARTICLE + stem, 0) < max(_MIN_SUPPORT, _STEM_EVIDENCE * lex.get(stem, 0)):
+    if not article:
         stem = f[pos:]
         cs = lex.get(stem, 0)
+        with_article = lex.get(K.ARTICLE + stem, 0) >= max(_MIN_SUPPORT, _STEM_EVIDENCE * cs)
         for suf in K.ENCLITICS:
+            if with_article and suf != "ه":
+                continue
             # 2nd-person ك is rare in news while final ك is common in short stems (بنك, ملك): 3+ letters
             min_stem = 3 if suf == "ك" else 2
             if len(stem) - len(suf) >= min_stem and stem.endswith(suf):
                 sup = _suffix_support(stem[: -len(suf)], lex)
-                if sup >= _MIN_SUPPORT and sup >= cs:
+                # 3rd-person and نا enclitics on a 3+ letter stem need 1/5 of the whole form's count; the
+                # 2nd-person ك forms (هناك, يشارك, مايك) and 2-letter stems (ابها) must outnumber it
+                ratio = _ENCLITIC_RATIO if suf[0] != "ك" and len(stem) - len(suf) >= 3 else 1.0
+                if sup >= _MIN_SUPPORT and sup >= ratio * cs:
                     slen = len(suf)
                     break
     return pos, slen

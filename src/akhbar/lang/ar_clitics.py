@@ -20,8 +20,9 @@ ARTICLE = "ال"
 LAM_ARTICLE = "لل"
 
 #: Pronominal enclitics tried on the stem, longest first. ي / ني (1st person singular) are left out: in
-#: news text a final ي is far more often a nisba adjective or a root letter.
-ENCLITICS: tuple[str, ...] = ("هما", "كما", "هم", "هن", "ها", "كم", "كن", "نا", "ه", "ك")
+#: news text a final ي is far more often a nisba adjective or a root letter; so is كن (2nd person feminine
+#: plural, next to absent from news, while يتمكن, اماكن end in those letters).
+ENCLITICS: tuple[str, ...] = ("هما", "كما", "هم", "هن", "ها", "كم", "نا", "ه", "ك")
 
 #: Normalised (alef-folded, maqsura -> yeh) words that begin with ال but carry no article: prepositions and
 #: relative pronouns, the word for God, 'thousand(s)', and country names that begin with hamzated alef
