@@ -205,7 +205,7 @@ def lexicon_count(norm_word: str) -> int:
 
 
 _SEG_CODES: dict[str, int] = {}  # key form -> 8 * prefix length + suffix length (batch path memo)
-_SEG_MEMO_MAX = 1_000_000
+_SEG_MEMO_MAX = 500_000
 _MIN_SUPPORT = 3  # a remainder seen fewer times than this is not a plausible word
 _STRONG_RATIO = 0.05  # article-initial remainders: enough if seen 1/20 as often as the whole
 _HAMZA_ALEF = frozenset("\u0623\u0625\u0622")  # أ إ آ
