@@ -479,6 +479,10 @@ def normalise_text(s: str, config: NormaliseConfig = DEFAULT_CONFIG) -> str:
     """
     plan = _plan(config)
     if plan.html and "&" in s:
+        if plan.compose_re is not None:
+            # a decoded reference must not compose with a combining hamza after it (normalise() keeps the
+            # reference as its own unit): take the exact path for this rare case
+            return _translate_fast(_pre_normalise(s, plan)[0], plan)
         s = decode_html_references(s)
     if plan.all_re is None:
         return s
