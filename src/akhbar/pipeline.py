@@ -117,13 +117,9 @@ def tokenise_batch(documents: pl.DataFrame) -> TokenisedBatch:
 
 def token_lists(tokens: pl.DataFrame) -> dict[str, list[Any]]:
     """doc_id -> list of :class:`akhbar.tokenise.Token`, rebuilt from a tokens frame (schema TOKENS)."""
-    from akhbar.tokenise import Token
+    from akhbar.tokenise import frame_to_token_lists
 
-    fields = [c for c in schemas.TOKENS.column_names if c != "doc_id"]
-    out: dict[str, list[Any]] = {}
-    for (doc_id,), group in tokens.group_by("doc_id", maintain_order=True):
-        out[doc_id] = [Token(*row) for row in group.select(fields).iter_rows()]
-    return out
+    return frame_to_token_lists(tokens)
 
 
 def _entities_chunk(documents: pl.DataFrame, tokens: pl.DataFrame) -> pl.DataFrame:
