@@ -1,6 +1,6 @@
 """Learning curve of the recogniser's feature groups on the dev split (last 10% of ANERcorp train).
 
-Trains one pass-1 CRF per cumulative feature set (base, +gazetteer, +triggers, +clusters, +auto-gazetteer)
+Trains one pass-1 CRF per cumulative feature set (base, +gazetteer, +triggers, +clusters, +auto-gazetteer, +organisation names, +sport context)
 and finally the two-pass tagger, and prints dev micro F1 and per-label F1 for each (CoNLL exact span).
 Takes about 2 minutes per configuration on one core.
 
@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from akhbar.entities.features import FeatureConfig  # noqa: E402
 from akhbar.entities.train import train_ner  # noqa: E402
 
-GROUPS = ["gazetteer", "triggers", "clusters", "autogaz", "orgnames"]
+GROUPS = ["gazetteer", "triggers", "clusters", "autogaz", "orgnames", "context"]
 
 
 def main() -> None:

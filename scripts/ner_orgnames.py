@@ -13,11 +13,12 @@ modifiers must start with the article) and keeps the frequent, maximal and disti
   its first modifier is not a nationality adjective alone (``الحكومة اللبنانية`` is a description).
 
 Output: ``src/akhbar/entities/data/orgnames.tsv.gz`` (entry, label), used by the ``orgnames`` feature group
-and by :func:`akhbar.entities.tagger.complete_from_gazetteer`. Label ``ORG`` marks a strongly distinctive
+and by :func:`akhbar.entities.tagger.complete_from_gazetteer`. Labels: ``ORG`` a strongly distinctive
 name (first modifier follows this head in at least ``--strong-assoc`` of its occurrences: حكومة الوفاق),
-``ORGX`` a weaker one (المجلس الرئاسي, مجلس الوزراء): both are features, only ``ORG`` entries may be tagged
-where the CRF tagged nothing. Entries that ANERcorp's training part (the dev split's training side) tags O
-more often than ORG are demoted to ``ORGX``: that annotation keeps e.g. مجلس الوزراء and وكالة الأنباء O.
+``ORGX`` a weaker one (المجلس الرئاسي), ``ORGO`` an entry that ANERcorp's training part (the dev split's
+training side) tags O more often than ORG (that annotation keeps مجلس الوزراء and وكالة الأنباء O). All
+three are CRF features; :func:`akhbar.entities.tagger.complete_from_gazetteer` tags ``ORG`` entries the
+CRF missed, ``ORGX`` entries only when a nationality adjective follows, ``ORGO`` never.
 
 Usage: .venv/bin/python scripts/ner_orgnames.py
 """
@@ -132,9 +133,9 @@ def main() -> None:
         subs = [" ".join(words[:n]) for n in range(2, len(words) + 1)]
         return any(seen[x] and as_org[x] * 2 < seen[x] for x in subs)
 
-    demoted = [k for k in entries if entries[k] == "ORG" and mostly_o(k)]
+    demoted = [k for k in entries if mostly_o(k)]
     for k in demoted:
-        entries[k] = "ORGX"
+        entries[k] = "ORGO"
     print(f"demoted by the training annotation: {sorted(demoted)}")
     write_gazetteer(entries, args.out)
     print(f"{len(entries)} entries; wrote {args.out} in {time.time() - t0:.0f}s")

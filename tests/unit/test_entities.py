@@ -236,15 +236,22 @@ def test_nationality_adjectives_from_place_names():
 def test_complete_from_gazetteer():
     from akhbar.entities.tagger import complete_from_gazetteer
 
-    gaz = Gazetteer({"حكومه الوفاق الوطني": "ORG", "المجلس الرياسي": "ORGX", "مجلس الوزراء": "ORGX"})
-    words = [["بين", "حكومة", "الوفاق", "الوطني", "الليبية", "و", "مجلس", "الوزراء"],
-             ["رئيس", "المجلس", "الرئاسي", "الليبي", "فائز"]]
-    tags = [["O"] * 8, ["O", "O", "B-ORG", "I-ORG", "B-PER"]]
+    gaz = Gazetteer({"حكومه الوفاق الوطني": "ORG", "المجلس الرياسي": "ORGX", "مجلس الوزراء": "ORGO",
+                     "المجلس الوطني": "ORGX"})
+    words = [["بين", "حكومة", "الوفاق", "الوطني", "الليبية", "و", "مجلس", "الوزراء", "اللبناني"],
+             ["رئيس", "المجلس", "الرئاسي", "الليبي", "فائز"],
+             ["رئيس", "المجلس", "الرئاسي", "الليبي", "فائز"],
+             ["رئيس", "المجلس", "الوطني", "فائز"]]
+    tags = [["O"] * 9, ["O", "O", "B-ORG", "I-ORG", "B-PER"], ["O"] * 4 + ["B-PER"], ["O"] * 3 + ["B-PER"]]
     out = complete_from_gazetteer(words, tags, gaz)
-    # a strong entry is tagged and absorbs the nationality adjective; a weak one (ORGX) is not tagged
-    assert out[0] == ["O", "B-ORG", "I-ORG", "I-ORG", "I-ORG", "O", "O", "O"]
-    # a weak entry gives the CRF's ORG its head back
+    # a strong entry is tagged and absorbs the nationality adjective; an entry the training annotation
+    # contradicts (ORGO) is not, even with a nationality adjective
+    assert out[0] == ["O", "B-ORG", "I-ORG", "I-ORG", "I-ORG", "O", "O", "O", "O"]
+    # a weak entry gives the CRF's ORG its head back ...
     assert out[1] == ["O", "B-ORG", "I-ORG", "I-ORG", "B-PER"]
+    # ... and is a name when a nationality adjective qualifies it, not on its own
+    assert out[2] == ["O", "B-ORG", "I-ORG", "I-ORG", "B-PER"]
+    assert out[3] == ["O", "O", "O", "B-PER"]
 
 
 def test_shipped_gazetteer_is_what_the_packages_give():
@@ -252,3 +259,24 @@ def test_shipped_gazetteer_is_what_the_packages_give():
 
     shipped = {" ".join(k): v for k, v in load_gazetteer(GAZETTEER_PATH).entries.items()}
     assert build_gazetteer() == shipped
+
+
+def test_features_sport_context_and_gazetteer():
+    from akhbar.entities.features import FeatureConfig, FeatureExtractor
+
+    fx = FeatureExtractor(FeatureConfig())
+    sport = fx.sentence(["فاز", "ليون", "على", "بنفيكا", "في", "الدوري"])
+    plain = fx.sentence(["زار", "الوزير", "ليون"])
+    assert "ctx=sport" in sport[1] and "ctx=sport|g=B-LOC" in sport[1]
+    assert not any(f.startswith("ctx=") for f in plain[2])
+    assert "g=B-LOC" in plain[2] and "-1:t=PER" in plain[2]
+    off = FeatureExtractor(FeatureConfig(gazetteer=False, context=False)).sentence(["زار", "ليون"])
+    assert not any(f.startswith(("g=", "ctx=")) for f in off[1])
+
+
+def test_propagate_names_splits_a_known_person_off_an_organisation():
+    from akhbar.entities.tagger import propagate_names
+
+    words = [["رئيس", "المجلس", "الرئاسي", "فائز", "السراج"], ["قال", "فائز", "السراج"], ["التقى", "فائز", "السراج"]]
+    tags = [["O", "B-ORG", "I-ORG", "I-ORG", "I-ORG"], ["O", "B-PER", "I-PER"], ["O", "B-PER", "I-PER"]]
+    assert propagate_names(words, tags)[0] == ["O", "B-ORG", "I-ORG", "B-PER", "I-PER"]

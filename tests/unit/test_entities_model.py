@@ -80,8 +80,8 @@ def test_evaluate_conll_on_a_small_file(tmp_path):
 def test_training_is_reproducible(tmp_path):
     sents = read_conll(ANERCORP)[:120]
     data = _write_conll(tmp_path / "small.conll", sents)
-    a = train_ner(tmp_path / "a", data_path=data, folds=2, max_iterations=15, verbose=False)
-    b = train_ner(tmp_path / "b", data_path=data, folds=2, max_iterations=15, verbose=False)
+    a = train_ner(tmp_path / "a", data_path=data, two_pass=True, folds=2, max_iterations=15, verbose=False)
+    b = train_ner(tmp_path / "b", data_path=data, two_pass=True, folds=2, max_iterations=15, verbose=False)
     for name in ("ner_pass1.crfsuite.gz", "ner_pass2.crfsuite.gz", "ner_model.json"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
     assert a["dev"]["f1"] == b["dev"]["f1"]

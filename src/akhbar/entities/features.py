@@ -14,6 +14,8 @@ Feature groups (each can be switched off to measure what it buys, see :class:`Fe
   (scripts/ner_autogaz.py), of the word and its neighbours;
 - ``orgnames``: longest-match tag in the organisation names mined from unlabelled news (head noun +
   definite modifiers, scripts/ner_orgnames.py), of the word and its neighbours;
+- ``context``: the sentence is about sport (any word of :data:`akhbar.entities.gazetteer.SPORT_WORDS`),
+  alone and conjoined with the gazetteer tags and cluster of the word (a city in a match report is a club);
 - ``doc``: second-pass features, the labels the first pass gave to the same stem elsewhere in the
   document (document-level consistency).
 
@@ -32,7 +34,7 @@ from pathlib import Path
 
 import regex
 
-from akhbar.entities.gazetteer import Gazetteer, load_gazetteer, trigger_class
+from akhbar.entities.gazetteer import SPORT_WORDS, Gazetteer, load_gazetteer, trigger_class
 from akhbar.entities.text import feature_norm, split_proclitics
 
 __all__ = ["FeatureConfig", "FeatureExtractor", "doc_features", "load_clusters", "word_info"]
@@ -58,6 +60,7 @@ class FeatureConfig:
     clusters: bool = True
     autogaz: bool = True
     orgnames: bool = True
+    context: bool = True
     window: int = 2
 
 
@@ -164,6 +167,7 @@ class FeatureExtractor:
         clus = [self._cluster(i[0], i[2], i[3]) for i in infos] if cfg.clusters else [None] * n
         auto = self.autogaz.match([i[0] for i in infos]) if self.autogaz is not None else [None] * n
         orgs = self.orgnames.match([i[0] for i in infos]) if self.orgnames is not None else [None] * n
+        sport = cfg.context and any(i[0] in SPORT_WORDS or i[2] in SPORT_WORDS for i in infos)
 
         # per-position local features, reused for the window
         local: list[list[str]] = []
@@ -216,6 +220,14 @@ class FeatureExtractor:
                 f.append(f"b-={infos[k - 1][2]}|{core_al}")
             if k < n - 1:
                 f.append(f"b+={core_al}|{infos[k + 1][2]}")
+            if sport:
+                f.append("ctx=sport")
+                if gaz[k]:
+                    f.append(f"ctx=sport|g={gaz[k]}")
+                if auto[k]:
+                    f.append(f"ctx=sport|a={auto[k]}")
+                if clus[k]:
+                    f.append(f"ctx=sport|k2={clus[k][1]}")
             if doc_labels is not None and doc_labels[k]:
                 f.extend(doc_features(doc_labels[k]))
             out.append(f)

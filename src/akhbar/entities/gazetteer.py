@@ -34,6 +34,7 @@ __all__ = [
     "ORG_TRIGGERS",
     "LOC_TRIGGERS",
     "ORG_HEADS",
+    "SPORT_WORDS",
     "trigger_class",
     "nationality_adjectives",
 ]
@@ -76,6 +77,14 @@ LOC_TRIGGERS = frozenset(feature_norm(w) for w in """
 مدينة المدينة العاصمة عاصمة دولة بلدة قرية محافظة ولاية منطقة إقليم اقليم جزيرة جزر نهر بحر جبل جبال
 شمال جنوب شرق غرب شمالي جنوبي شرقي غربي وسط مطار ميناء حي مخيم قطاع الضفة خليج بحيرة صحراء سهل وادي
 شارع ساحة ميدان مقاطعة بلاد إمارة امارة
+""".split())
+
+# Sports vocabulary: in a sentence about a match, a city name is usually a club (ORG), not a place.
+SPORT_WORDS = frozenset(feature_norm(w) for w in """
+مباراة مباراه المباراة مباريات الدوري دوري بطولة البطولة كأس الكأس فريق الفريق نادي النادي المنتخب منتخب
+لاعب اللاعب لاعبي لاعبين المدرب مدرب هدف هدفا هدفين أهداف الأهداف الشوط شوط الملعب ملعب فاز فوز الفوز
+تعادل التعادل خسر خسارة هزيمة تأهل التأهل نهائي النهائي المسابقة مسابقة الموسم ركلة ركلات جزاء
+المهاجم الحارس مرمى المرمى الذهاب الإياب الاياب المجموعة مجموعة التصفيات تصفيات الأبطال ابطال
 """.split())
 
 # Verbs of saying: the classic right context of a person's name in news.

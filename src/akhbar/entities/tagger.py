@@ -88,7 +88,8 @@ def propagate_names(doc_words: Sequence[Sequence[str]], doc_tags: Sequence[Seque
     more also its last word alone (the family name: ``خليفة حفتر`` -> ``حفتر``), becomes a pattern; a run of
     ``O`` words matching a pattern (longest first; the first word may carry proclitics) gets the pattern's
     majority label if that label holds at least ``min_share`` of the pattern's recognised occurrences.
-    Single-word patterns need three letters or more.
+    Single-word patterns need three letters or more. A pattern of two words or more that another label's
+    chunk ends with is split off that chunk with its own label.
 
     Args:
         doc_words: sentences (raw words) of one document.
@@ -115,6 +116,17 @@ def propagate_names(doc_words: Sequence[Sequence[str]], doc_tags: Sequence[Seque
         return out
     max_len = max(map(len, patterns))
     for words, tags in zip(doc_words, out):
+        # a name of two words or more recognised elsewhere as Y, found as the tail of a longer X chunk, is
+        # split off: [المجلس الرئاسي الليبي فائز السراج]ORG -> [المجلس الرئاسي الليبي]ORG [فائز السراج]PER
+        for lab, s, e in chunks(tags):
+            for start in range(s + 1, e - 1):
+                key = _name_key(words[start:e])
+                other = patterns.get(key) if key is not None else None
+                if other is not None and other != lab:
+                    tags[start] = "B-" + other
+                    for j in range(start + 1, e):
+                        tags[j] = "I-" + other
+                    break
         i = 0
         while i < len(words):
             hit = 0
@@ -139,7 +151,8 @@ def complete_from_gazetteer(doc_words: Sequence[Sequence[str]], doc_tags: Sequen
     """Tag gazetteer names the CRF left untagged (used with the mined organisation names).
 
     A longest gazetteer match whose words are all ``O`` gets the entry's label if that label is one of
-    PER/LOC/ORG/MISC (weak ``ORGX`` entries never create a name on their own); a directly following
+    PER/LOC/ORG/MISC; a weak ``ORGX`` entry only if a nationality adjective follows it; ``ORGO`` entries
+    (contradicted by the training annotation) never. A directly following
     nationality adjective (``الليبي``, see :func:`akhbar.entities.gazetteer.nationality_adjectives`) is
     absorbed into the name, as ANERcorp does for ``مجلس الأمن الدولي``. A match (weak or strong) whose head
     the CRF left out while tagging the rest as one ORG (``المجلس [الرئاسي الليبي]``) gets its head back.
@@ -158,9 +171,12 @@ def complete_from_gazetteer(doc_words: Sequence[Sequence[str]], doc_tags: Sequen
         gaz = [t or "O" for t in gazetteer.match(norms)]
         for lab, s, e in chunks(gaz):
             if all(t == "O" for t in tags[s:e]):
-                if lab not in LABELS:  # weak entries (ORGX) never create a name on their own
+                qualified = e < len(words) and tags[e] == "O" and norms[e] in nat
+                if lab == "ORGX" and qualified:
+                    lab = "ORG"  # a weak name qualified by a nationality: المجلس الرئاسي الليبي
+                if lab not in LABELS:  # ORGX alone, ORGO: features only
                     continue
-                if e < len(words) and tags[e] == "O" and norms[e] in nat:
+                if qualified:
                     e += 1
                 tags[s] = "B-" + lab
                 for j in range(s + 1, e):

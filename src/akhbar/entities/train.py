@@ -102,7 +102,7 @@ def format_scores(result: dict, title: str = "") -> str:
 
 
 def train_ner(out_dir: Path = MODEL_DIR, seed: int = 13, *, data_path: Path = DEFAULT_DATA,
-              config: FeatureConfig | None = None, two_pass: bool = True, folds: int = 4,
+              config: FeatureConfig | None = None, two_pass: bool = False, folds: int = 4,
               c1: float = 0.05, c2: float = 0.01, max_iterations: int = 200,
               verbose: bool = True) -> dict:
     """Train the recogniser's CRF models and write them to ``out_dir``.
