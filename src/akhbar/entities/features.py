@@ -101,6 +101,21 @@ def word_info(raw: str) -> tuple[str, str, str, str, str]:
     return norm, prefix, core_al, core, shape
 
 
+# local features of the neighbours that enter the ±window
+_EXPORTED = ("w=", "c=", "g=", "t=", "a=", "o=", "k2=", "k3=", "sh=")
+
+
+@functools.lru_cache(maxsize=300_000)
+def _affix_features(norm: str, core: str) -> tuple[str, ...]:
+    ln = len(core)
+    out = [f"len={min(ln, 8)}"]
+    for j in (1, 2, 3):
+        if ln > j:
+            out.append(f"p{j}={core[:j]}")
+            out.append(f"x{j}={norm[-j:]}")
+    return tuple(out)
+
+
 def doc_features(counts: Counter[str] | None) -> list[str]:
     """Second-pass features from the labels other occurrences of a word got in its document.
 
@@ -194,14 +209,9 @@ class FeatureExtractor:
 
         out: list[list[str]] = []
         win = cfg.window
+        exported = [[x for x in feats if x.startswith(_EXPORTED)] for feats in local]
         for k, (norm, prefix, core_al, core, shape) in enumerate(infos):
-            f = ["bias", *local[k]]
-            ln = len(core)
-            f.append(f"len={min(ln, 8)}")
-            for j in (1, 2, 3):
-                if ln > j:
-                    f.append(f"p{j}={core[:j]}")
-                    f.append(f"x{j}={norm[-j:]}")
+            f = ["bias", *local[k], *_affix_features(norm, core)]
             if k == 0:
                 f.append("BOS")
             if k == n - 1:
@@ -211,9 +221,7 @@ class FeatureExtractor:
                     continue
                 m = k + d
                 if 0 <= m < n:
-                    for feat in local[m]:
-                        if feat.startswith(("w=", "c=", "g=", "t=", "a=", "o=", "k2=", "k3=", "sh=")):
-                            f.append(f"{d}:{feat}")
+                    f.extend([f"{d}:{x}" for x in exported[m]])
                 else:
                     f.append(f"{d}:PAD")
             if k > 0:

@@ -115,13 +115,27 @@ def propagate_names(doc_words: Sequence[Sequence[str]], doc_tags: Sequence[Seque
     if not patterns:
         return out
     max_len = max(map(len, patterns))
+    firsts = {k[0] for k in patterns}
     for words, tags in zip(doc_words, out):
+        # per word: its key as the first word of a name (proclitics off) and as a later word
+        infos = [word_info(w) for w in words]
+        nk = [i[0] if i[4] == "ar" else None for i in infos]
+        fk = [None if k is None else (split_proclitics(k)[1] if clitic_length(w) else k)
+              for k, w in zip(nk, words)]
+
+        def key_at(i: int, n: int) -> tuple[str, ...] | None:
+            rest = nk[i + 1:i + n]
+            if fk[i] is None or None in rest:
+                return None
+            return (fk[i], *rest)
+
         # a name of two words or more recognised elsewhere as Y, found as the tail of a longer X chunk, is
         # split off: [المجلس الرئاسي الليبي فائز السراج]ORG -> [المجلس الرئاسي الليبي]ORG [فائز السراج]PER
         for lab, s, e in chunks(tags):
             for start in range(s + 1, e - 1):
-                key = _name_key(words[start:e])
-                other = patterns.get(key) if key is not None else None
+                if fk[start] not in firsts:
+                    continue
+                other = patterns.get(key_at(start, e - start))
                 if other is not None and other != lab:
                     tags[start] = "B-" + other
                     for j in range(start + 1, e):
@@ -130,11 +144,11 @@ def propagate_names(doc_words: Sequence[Sequence[str]], doc_tags: Sequence[Seque
         i = 0
         while i < len(words):
             hit = 0
-            if tags[i] == "O":
+            if tags[i] == "O" and fk[i] in firsts:
                 for n in range(min(max_len, len(words) - i), 0, -1):
                     if any(t != "O" for t in tags[i:i + n]):
                         continue
-                    key = _name_key(words[i:i + n])
+                    key = key_at(i, n)
                     if key is not None and key in patterns:
                         lab = patterns[key]
                         tags[i] = "B-" + lab
