@@ -280,3 +280,9 @@ def test_propagate_names_splits_a_known_person_off_an_organisation():
     words = [["رئيس", "المجلس", "الرئاسي", "فائز", "السراج"], ["قال", "فائز", "السراج"], ["التقى", "فائز", "السراج"]]
     tags = [["O", "B-ORG", "I-ORG", "I-ORG", "I-ORG"], ["O", "B-PER", "I-PER"], ["O", "B-PER", "I-PER"]]
     assert propagate_names(words, tags)[0] == ["O", "B-ORG", "I-ORG", "B-PER", "I-PER"]
+
+
+def test_read_conll_normalises_aqmar_labels(tmp_path):
+    p = tmp_path / "aqmar.txt"
+    p.write_text("دمشق B-LOC\nلينكس B-MIS1\nنواة I-MIS1\nغنو B-MIS-1\nجامعة I--ORG\nو IO\n", encoding="utf-8")
+    assert [t for _, t in read_conll(p)[0]] == ["B-LOC", "B-MISC", "I-MISC", "B-MISC", "I-ORG", "O"]

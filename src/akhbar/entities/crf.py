@@ -32,6 +32,10 @@ def _map_tag(tag: str) -> str:
     if tag == "O" or "-" not in tag:
         return "O"
     bio, _, lab = tag.partition("-")
+    lab = lab.lstrip("-").rstrip("`")
+    # AQMAR: MIS0..MIS3 (and noisy MIS, MISS, MIS-1, ENGLISH, SPANISH) are MISC
+    if lab.startswith("MIS") or lab in ("ENGLISH", "SPANISH"):
+        lab = "MISC"
     lab = _LABEL_MAP.get(lab)
     if lab is None or bio not in ("B", "I"):
         return "O"
@@ -42,7 +46,9 @@ def read_conll(path: str | Path) -> list[Sentence]:
     """Read a CoNLL file: one ``token TAG`` per line, blank line between sentences.
 
     The tag is the last whitespace-separated field (so ``token POS TAG`` files work too); ``PERS`` is
-    mapped to ``PER``; unknown labels become ``O``. Tags are returned as written (orphan ``I-`` kept).
+    mapped to ``PER``; AQMAR's ``MIS0``-``MIS3`` (and its noisy ``MIS``, ``MISS``, ``MIS-1``, ``ENGLISH``,
+    ``SPANISH``) to ``MISC``, ``I--ORG`` to ``I-ORG`` (the usual AQMAR normalisation); other labels (``IO``,
+    ``OO``) become ``O``. Tags are returned as written otherwise (orphan ``I-`` kept).
 
     Args:
         path: UTF-8 text file.

@@ -75,7 +75,8 @@ def _is_punct(tok: TokenLike) -> bool:
 
 
 class Recogniser:
-    """CRF named-entity recogniser (two passes: sentence CRF, then document-level CRF).
+    """CRF named-entity recogniser: sentence CRF (optionally a document-level second CRF), then the
+    document-consistency post-passes of :class:`akhbar.entities.tagger.DocumentTagger`.
 
     Args:
         tagger: the document tagger (features + models). Use :func:`get_recogniser` for the shipped one.
