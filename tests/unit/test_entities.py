@@ -264,7 +264,7 @@ def test_shipped_gazetteer_is_what_the_packages_give():
 def test_features_sport_context_and_gazetteer():
     from akhbar.entities.features import FeatureConfig, FeatureExtractor
 
-    fx = FeatureExtractor(FeatureConfig())
+    fx = FeatureExtractor(FeatureConfig(context=True))
     sport = fx.sentence(["فاز", "ليون", "على", "بنفيكا", "في", "الدوري"])
     plain = fx.sentence(["زار", "الوزير", "ليون"])
     assert "ctx=sport" in sport[1] and "ctx=sport|g=B-LOC" in sport[1]

@@ -53,14 +53,15 @@ _PUNCT = regex.compile(r"^[\p{P}\p{S}]+$")
 
 @dataclass(frozen=True)
 class FeatureConfig:
-    """Which feature groups are on (all by default)."""
+    """Which feature groups are on (the shipped model's set by default: all but ``context``, which scored
+    73.0 against 73.7 without it on the dev split, gold tokens, pass 1 + document consistency)."""
 
     gazetteer: bool = True
     triggers: bool = True
     clusters: bool = True
     autogaz: bool = True
     orgnames: bool = True
-    context: bool = True
+    context: bool = False
     window: int = 2
 
 

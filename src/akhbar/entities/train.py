@@ -15,7 +15,7 @@ gives a byte-identical model file):
 2. only with ``two_pass=True``: jackknife (the training documents cut into ``folds`` contiguous folds; a
    pass-1 CRF trained on the other folds tags each fold, giving out-of-sample first-pass labels), then a
    pass-2 CRF with document label features from those labels, and its dev score. With the shipped feature
-   set it did not beat pass 1 + post-passes on the dev split (72.3 vs 73.0 micro F1) and costs five more
+   set it did not beat pass 1 + post-passes on the dev split (see ner_model.json and the report) and costs five more
    trainings, so it is off by default.
 """
 
