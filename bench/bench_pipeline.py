@@ -49,14 +49,16 @@ def scale_slice(n_docs: int, out_dir: Path) -> Path:
     return out
 
 
-def run_once(paths: list[str], label: str, batch_size: int, workers: int) -> dict:
+def run_once(paths: list[str], label: str, batch_size: int, workers: int, processes: int = 1,
+             data_docs: bool = False) -> dict:
     from flows.ingest import ingest_flow, make_task_runner
     from akhbar.storage import Warehouse
 
     with tempfile.TemporaryDirectory(prefix="akhbar-bench-") as tmp:
         t0 = time.perf_counter()
         flow = ingest_flow.with_options(task_runner=make_task_runner("threads", workers))
-        summary = flow(paths=paths, warehouse_dir=tmp, batch_size_docs=batch_size, max_in_flight=workers + 1)
+        summary = flow(paths=paths, warehouse_dir=tmp, batch_size_docs=batch_size, max_in_flight=workers + 1,
+                       worker_processes=processes, data_docs=data_docs)
         wall = time.perf_counter() - t0
         con = Warehouse(tmp).connect(read_only=True)
         mb = con.execute("SELECT coalesce(sum(octet_length(encode(raw_text))), 0) FROM documents").fetchall()[0][0] / 1e6
@@ -81,22 +83,27 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scale", type=int, default=0, help="base slice size of corpus/scale, in articles")
     ap.add_argument("--factors", type=int, nargs="*", default=[1, 4, 16])
     ap.add_argument("--batch-size", type=int, default=500)
-    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--workers", type=int, default=2, help="Prefect worker threads")
+    ap.add_argument("--processes", type=int, nargs="*", default=[1, 2],
+                    help="text-stage worker processes; each value is measured in turn")
+    ap.add_argument("--data-docs", action="store_true", help="also build Data Docs (timed as data_docs)")
     args = ap.parse_args(argv)
-    for key, value in {"DO_NOT_TRACK": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-                       "GX_ANALYTICS_ENABLED": "false", "PREFECT_LOGGING_TO_API_ENABLED": "false"}.items():
-        os.environ.setdefault(key, value)
-    os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="akhbar-bench-prefect-"))
+    from akhbar.settings import apply_offline_env
+
+    apply_offline_env(Path(tempfile.mkdtemp(prefix="akhbar-bench-prefect-")))
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     print(f"akhbar pipeline benchmark; cpus={os.cpu_count()}; batch={args.batch_size}; workers={args.workers}")
-    if args.scale:
-        with tempfile.TemporaryDirectory(prefix="akhbar-scale-") as tmp:
-            for f in args.factors:
-                path = scale_slice(args.scale * f, Path(tmp))
-                run_once([str(path)], f"corpus/scale x{f} ({args.scale * f} articles)", args.batch_size, args.workers)
-    else:
-        paths = args.input or [str(SHARED / "corpus" / "dev")]
-        run_once(paths, " ".join(paths), args.batch_size, args.workers)
+    for procs in args.processes:
+        if args.scale:
+            with tempfile.TemporaryDirectory(prefix="akhbar-scale-") as tmp:
+                for f in args.factors:
+                    path = scale_slice(args.scale * f, Path(tmp))
+                    run_once([str(path)], f"corpus/scale x{f} ({args.scale * f} articles), processes={procs}",
+                             args.batch_size, args.workers, procs, args.data_docs)
+        else:
+            paths = args.input or [str(SHARED / "corpus" / "dev")]
+            run_once(paths, f"{' '.join(paths)}, processes={procs}", args.batch_size, args.workers, procs,
+                     args.data_docs)
     return 0
 
 
