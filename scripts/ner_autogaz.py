@@ -59,11 +59,13 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args()
     t0 = time.time()
-    cfg = FeatureConfig(autogaz=False)
+    # the feature set of the mining model: gazetteer, triggers, clusters (no auto-gazetteer, no organisation
+    # names, no context), tagging without the document post-passes
+    cfg = FeatureConfig(autogaz=False, orgnames=False, context=False)
     extractor = FeatureExtractor(cfg)
     train, _ = split_dev(read_conll(DEFAULT_DATA))
     model = _fit(extractor, pseudo_documents(train), {"c1": 0.05, "c2": 0.01, "max_iterations": 200})
-    tagger = DocumentTagger(extractor, model)
+    tagger = DocumentTagger(extractor, model, propagate=False, complete_orgs=False)
     print(f"model trained {time.time() - t0:.0f}s", flush=True)
     labels: dict[tuple[str, ...], Counter[str]] = {}
     occurrences: Counter[str] = Counter()
