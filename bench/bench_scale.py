@@ -171,7 +171,7 @@ def _naive_main(path: str, per: str, workers: int) -> None:
     @task(name="process-documents", cache_policy=NO_CACHE)
     def process(docs: pl.DataFrame) -> int:
         tok = tokenise_batch(docs)
-        ents = entities_batch(docs, tok.token_lists)
+        ents = entities_batch(docs, tok.tokens)
         dates = dates_batch(docs)
         return tok.tokens.height + ents.height + dates.height
 
