@@ -173,7 +173,8 @@ def ingest_flow(
                 rejected_frames.append(sb.rejected)
             # incremental: documents already in the warehouse are skipped; a document seen earlier in
             # this run under another name is recorded as a duplicate.
-            is_known = docs["doc_id"].is_in(list(known))
+            # set look-ups: cost per batch independent of how large the warehouse is
+            is_known = pl.Series([d in known for d in docs["doc_id"].to_list()], dtype=pl.Boolean)
             counts["skipped"] += int(is_known.sum())
             docs = docs.filter(~is_known)
             dup_rows = []

@@ -82,6 +82,15 @@ def run(
     from akhbar.settings import apply_offline_env
 
     apply_offline_env(settings.prefect_home.resolve())
+    if settings.task_runner == "dask" and not os.environ.get("PREFECT_API_URL"):
+        # Dask workers cannot share Prefect's temporary server: use the warehouse's own server
+        from flows.serve import resolve_api_url
+
+        try:
+            os.environ["PREFECT_API_URL"] = resolve_api_url(settings.warehouse_dir)
+        except AkhbarError as exc:
+            console.print(f"[red]akhbar run --task-runner dask needs a Prefect server:[/red] {exc}")
+            raise typer.Exit(1) from None
     import flows.ingest as flow_module
 
     runner = flow_module.make_task_runner(settings.task_runner, settings.max_workers, settings.dask_address)

@@ -77,7 +77,9 @@ class Warehouse:
 
     Args:
         root: the warehouse folder (created when missing).
-        parquet_dir: root of the Parquet tables; default ``root/parquet``.
+        parquet_dir: root of the Parquet tables; default ``root/parquet``. A local path, or an fsspec URL
+            (``s3://bucket/akhbar``, ``memory://x``): then staging lives under ``<parquet_dir>/_staging``
+            on that file system too, so task-runner workers on other machines can stage batches.
         storage_compatibility_version: DuckDB storage version for new database files (``"v1.0.0"`` lets
             DuckDB 1.x clients open it; ``None`` for the newest format).
         views_dir: folder of ``*.sql`` view definitions run after each load.
@@ -91,8 +93,23 @@ class Warehouse:
         views_dir: Path | None = None,
     ) -> None:
         self.root = Path(root)
-        self.parquet_dir = Path(parquet_dir) if parquet_dir else self.root / "parquet"
-        self.staging_dir = self.root / "staging"
+        # An fsspec URL (s3://, gs://, memory://, ...) puts the Parquet tables *and the staging area* on
+        # that file system, so Dask workers on other hosts stage where the loader reads; DuckDB reads the
+        # staged files through the same fsspec file system (register_filesystem, no httpfs needed).
+        self._fs = None
+        if parquet_dir and "://" in str(parquet_dir) and not str(parquet_dir).startswith("file://"):
+            import fsspec
+
+            self._fs, base = fsspec.core.url_to_fs(str(parquet_dir))
+            self._pq = base.rstrip("/")
+            self._stg = self._pq + "/_staging"
+            self.parquet_dir: Path | str = str(parquet_dir).rstrip("/")
+            self.staging_dir: Path | str = self.parquet_dir + "/_staging"
+        else:
+            if parquet_dir and str(parquet_dir).startswith("file://"):
+                parquet_dir = str(parquet_dir)[len("file://"):]
+            self.parquet_dir = Path(parquet_dir) if parquet_dir else self.root / "parquet"
+            self.staging_dir = self.root / "staging"
         self.duckdb_path = self.root / "akhbar.duckdb"
         self.lock_path = self.root / ".akhbar.lock"
         self.compat = storage_compatibility_version
@@ -190,6 +207,11 @@ class Warehouse:
                 continue
             keyed = frame.join(parts, on="doc_id", how="left", maintain_order="left")
             for (year, month, source), group in keyed.group_by(["year", "month", "source"], maintain_order=True):
+                if self._fs is not None:
+                    rel = f"{name}/year={year}/month={month}/source={_partition_value(source)}"
+                    self._fs_write(group.drop("year", "month", "source"),
+                                   f"{self._stg}/{run_id}/{rel}/{run_id}-{batch_no:05d}.parquet")
+                    continue
                 out = (
                     self.staging_dir / run_id / name / f"year={year}" / f"month={month}"
                     / f"source={_partition_value(source)}" / f"{run_id}-{batch_no:05d}.parquet"
@@ -200,7 +222,20 @@ class Warehouse:
                 os.replace(tmp, out)
         return written
 
+    def _fs_write(self, frame: pl.DataFrame, path: str) -> None:
+        """Write ``frame`` as zstd Parquet at ``path`` on the fsspec file system (temporary name, then move)."""
+        self._fs.makedirs(path.rsplit("/", 1)[0], exist_ok=True)
+        tmp = path + ".tmp"
+        with self._fs.open(tmp, "wb") as fh:
+            frame.write_parquet(fh, compression="zstd")
+        self._fs.mv(tmp, path)
+
     def _staged_files(self, run_id: str, table: str) -> list[str]:
+        if self._fs is not None:
+            base = f"{self._stg}/{run_id}/{table}"
+            if not self._fs.exists(base):
+                return []
+            return sorted(self._fs.unstrip_protocol(p) for p in self._fs.glob(base + "/**/*.parquet"))
         base = self.staging_dir / run_id / table
         return sorted(str(p) for p in base.rglob("*.parquet")) if base.exists() else []
 
@@ -229,6 +264,8 @@ class Warehouse:
             WarehouseError: DuckDB refused the load; the transaction was rolled back.
         """
         con = self.connect()
+        if self._fs is not None:
+            con.register_filesystem(self._fs)
         added: dict[str, int] = {}
         try:
             con.execute("BEGIN TRANSACTION")
@@ -293,10 +330,25 @@ class Warehouse:
 
     def record_failed_run(self, run_id: str) -> None:
         """Drop what ``run_id`` staged (it loaded nothing)."""
+        if self._fs is not None:
+            with contextlib.suppress(FileNotFoundError):
+                self._fs.rm(f"{self._stg}/{run_id}", recursive=True)
+            return
         shutil.rmtree(self.staging_dir / run_id, ignore_errors=True)
 
     # --------------------------------------------------------------- publish
     def _publish(self, run_id: str) -> None:
+        if self._fs is not None:
+            base = f"{self._stg}/{run_id}"
+            if not self._fs.exists(base):
+                return
+            for src in sorted(self._fs.glob(base + "/**/*.parquet")):
+                dest = f"{self._pq}/{src[len(base) + 1:]}"
+                self._fs.makedirs(dest.rsplit("/", 1)[0], exist_ok=True)
+                self._fs.mv(src, dest)
+            with contextlib.suppress(FileNotFoundError):
+                self._fs.rm(base, recursive=True)
+            return
         base = self.staging_dir / run_id
         if not base.exists():
             return
@@ -308,6 +360,9 @@ class Warehouse:
 
     def _export_whole_tables(self, con: duckdb.DuckDBPyConnection) -> None:
         for name in _WHOLE_TABLES:
+            if self._fs is not None:
+                self._fs_write(con.sql(f"SELECT * FROM {name}").pl(), f"{self._pq}/{name}/{name}.parquet")
+                continue
             out = self.parquet_dir / name / f"{name}.parquet"
             out.parent.mkdir(parents=True, exist_ok=True)
             tmp = out.with_suffix(".parquet.tmp")
@@ -320,8 +375,15 @@ class Warehouse:
         A staged run whose ``runs`` row exists committed before the crash: its Parquet is published.
         Any other staged run is deleted. Returns the run_ids that were discarded.
         """
-        if not self.staging_dir.exists():
+        if self._fs is not None:
+            if not self._fs.exists(self._stg):
+                return []
+            staged = sorted(p.rstrip("/").rsplit("/", 1)[-1] for p in self._fs.ls(self._stg, detail=False)
+                            if self._fs.isdir(p))
+        elif not self.staging_dir.exists():
             return []
+        else:
+            staged = sorted(p.name for p in self.staging_dir.iterdir() if p.is_dir())
         committed: set[str] = set()
         if self.duckdb_path.exists():
             con = self.connect()
@@ -330,12 +392,12 @@ class Warehouse:
             finally:
                 con.close()
         discarded = []
-        for d in sorted(p for p in self.staging_dir.iterdir() if p.is_dir()):
-            if d.name in committed:
-                self._publish(d.name)
+        for name in staged:
+            if name in committed:
+                self._publish(name)
             else:
-                shutil.rmtree(d, ignore_errors=True)
-                discarded.append(d.name)
+                self.record_failed_run(name)
+                discarded.append(name)
         return discarded
 
     def _create_views(self, con: duckdb.DuckDBPyConnection) -> None:

@@ -131,3 +131,32 @@ def test_new_file_is_readable_with_v1_storage(tmp_path):
         con.close()
     assert storage  # the table is there
     assert version is not None
+
+
+def test_parquet_on_an_fsspec_url_stages_and_publishes_there(tmp_path):
+    """AKHBAR_PARQUET_ROOT as an fsspec URL: staging, DuckDB load and publishing all go through fsspec."""
+    import fsspec
+
+    fs = fsspec.filesystem("memory")
+    root = f"memory://akhbar-{tmp_path.name}/parquet"
+    wh = Warehouse(tmp_path, root)
+    assert wh.parquet_dir == root and str(wh.staging_dir) == root + "/_staging"
+    wh.stage_batch("r1", 0, _frames(["زار الوزير مصر أمس", "قال الرئيس"], "r1"))
+    base = f"/akhbar-{tmp_path.name}/parquet"
+    assert len(fs.glob(f"{base}/_staging/r1/documents/**/*.parquet")) == 2  # two sources, two partitions
+    assert not (tmp_path / "staging").exists()
+    added = wh.commit_run("r1", _run_row("r1", 2), pl.DataFrame(schema={"source_path": pl.String, "reason": pl.String,
+                          "detail": pl.String}), schemas.empty_frame(schemas.VALIDATION_RESULTS)).rows
+    assert added["documents"] == 2 and added["tokens"] == 6
+    assert not fs.exists(f"{base}/_staging/r1")
+    published = fs.glob(f"{base}/tokens/**/*.parquet")
+    assert len(published) == 2 and fs.exists(f"{base}/entities/entities.parquet")
+    con = duckdb.connect()
+    con.register_filesystem(fs)
+    n = con.execute("SELECT count(*) FROM read_parquet(?, hive_partitioning = true)",
+                    [[fs.unstrip_protocol(p) for p in published]]).fetchall()[0][0]
+    assert n == 6
+    assert wh.table_counts()["tokens"] == 6
+    # an interrupted run's staging on the URL is discarded by recover()
+    wh.stage_batch("r2", 0, _frames(["نص آخر هنا"], "r2"))
+    assert wh.recover() == ["r2"] and not fs.exists(f"{base}/_staging/r2")
