@@ -59,7 +59,7 @@ class AkhbarSettings(BaseSettings):
     task_runner: Literal["threads", "dask"] = Field(default="threads")
     max_workers: int = Field(default=2, ge=1, description="Threads (or Dask workers) for batch tasks.")
     worker_processes: int = Field(
-        default=1, ge=1, description="Processes for the CPU-bound text stages under the thread runner.")
+        default=2, ge=1, description="Processes for the CPU-bound text stages under the thread runner (2 cores here).")
     dask_address: str | None = Field(default=None, description="tcp://HOST:PORT of a Dask scheduler.")
     max_file_bytes: int = Field(default=2 * 1024**3, ge=1, description="Largest input file read, bytes.")
     max_document_chars: int = Field(default=10_000_000, ge=1, description="Largest document, code points.")
