@@ -79,7 +79,7 @@ def load_clusters(path: Path = CLUSTERS_PATH) -> dict[str, tuple[str, str, str]]
     return out
 
 
-@functools.lru_cache(maxsize=300_000)
+@functools.lru_cache(maxsize=100_000)
 def word_info(raw: str) -> tuple[str, str, str, str, str]:
     """Normalised views of one word.
 
@@ -106,7 +106,7 @@ def word_info(raw: str) -> tuple[str, str, str, str, str]:
 _EXPORTED = ("w=", "c=", "g=", "t=", "a=", "o=", "k2=", "k3=", "sh=")
 
 
-@functools.lru_cache(maxsize=300_000)
+@functools.lru_cache(maxsize=100_000)
 def _affix_features(norm: str, core: str) -> tuple[str, ...]:
     ln = len(core)
     out = [f"len={min(ln, 8)}"]

@@ -40,7 +40,7 @@ _TABLE = {**_DELETE, **_MAP}
 PROCLITIC_LETTERS = "وفبكل"
 
 
-@functools.lru_cache(maxsize=500_000)
+@functools.lru_cache(maxsize=200_000)
 def feature_norm(word: str) -> str:
     """Normalise one word (or any string) for features and keys.
 
@@ -57,7 +57,7 @@ def feature_norm(word: str) -> str:
     return word.translate(_TABLE)
 
 
-@functools.lru_cache(maxsize=500_000)
+@functools.lru_cache(maxsize=200_000)
 def split_proclitics(norm: str) -> tuple[str, str, str]:
     """Split the proclitics off one normalised word.
 
