@@ -66,6 +66,8 @@ def serve_parameters(
     max_file_bytes: int = 2 * 1024**3,
     max_document_chars: int = 10_000_000,
     storage_compatibility_version: str | None = "v1.0.0",
+    worker_processes: int = 1,
+    data_docs: bool = True,
 ) -> dict[str, Any]:
     """The ``akhbar-ingest`` parameters every scheduled run gets (JSON values; paths made absolute).
 
@@ -84,6 +86,8 @@ def serve_parameters(
         "max_file_bytes": max_file_bytes,
         "max_document_chars": max_document_chars,
         "storage_compatibility_version": storage_compatibility_version,
+        "worker_processes": worker_processes,
+        "data_docs": data_docs,
     }
     if published is not None:
         params["published"] = published.isoformat()

@@ -279,6 +279,7 @@ def serve(
             lock_timeout_seconds=settings.lock_timeout_seconds, max_file_bytes=settings.max_file_bytes,
             max_document_chars=settings.max_document_chars,
             storage_compatibility_version=settings.storage_compatibility_version,
+            worker_processes=settings.worker_processes, data_docs=settings.data_docs,
         )
     except AkhbarError as exc:
         console.print(f"[red]akhbar serve:[/red] {exc}")

@@ -38,6 +38,7 @@ WAIT_SECONDS = 420  # one scheduled run on a loaded 2-core machine: a fresh inte
 
 # Fast service loops so the test does not wait for Prefect's defaults (scheduler 60 s, runner poll 10 s).
 FAST_ENV = {
+    "AKHBAR_DATA_DOCS": "false",  # each run's Data Docs would add ~10 s between loading and reporting
     "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "2",
     "PREFECT_RUNNER_POLL_FREQUENCY": "2",
 }
