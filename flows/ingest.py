@@ -162,9 +162,8 @@ def ingest_flow(
 
         batch_no = 0
         while True:
-            t0 = time.perf_counter()
-            sb = read_next_batch(stream)
-            timer.add("ingest", time.perf_counter() - t0)
+            with timer("ingest"):
+                sb = read_next_batch(stream)
             if sb is None:
                 break
             docs = sb.documents
@@ -217,7 +216,6 @@ def ingest_flow(
                     + "; ".join(f"{t} {e} ({d})" for t, e, d in detail[:5]), detail)
             raise ValidationFailed(f"--strict: {counts['rejected']} input(s) rejected; run {run_id} loaded nothing",
                                    [("rejected_documents", "strict", str(counts["rejected"]))])
-        t0 = time.perf_counter()
         log.info("loading run %s into %s (%d new documents)", run_id, wh.duckdb_path, counts["loaded"])
         run_row = {
             "run_id": run_id, "flow_run_id": flow_run_id, "started_at": started_at,
@@ -225,13 +223,12 @@ def ingest_flow(
             "n_rejected": counts["rejected"], "n_skipped": counts["skipped"], "status": status,
             "inputs": inputs_json(paths),
         }
-        load_warehouse(wh, run_id, run_row, rejected, validation)
-        timer.add("load", time.perf_counter() - t0)
+        with timer("load"):
+            load_warehouse(wh, run_id, run_row, rejected, validation)
         docs_index = None
         if data_docs and status == "completed":
-            t0 = time.perf_counter()
-            docs_index = build_run_data_docs(str(wh.root), run_id)  # inside the lock: DuckDB read-only
-            timer.add("data_docs", time.perf_counter() - t0)
+            with timer("data_docs"):
+                docs_index = build_run_data_docs(str(wh.root), run_id)  # inside the lock: DuckDB read-only
 
     by_table = {
         t: bool(g["success"].all())

@@ -47,10 +47,6 @@ class Timer:
     def add(self, stage: str, seconds: float) -> None:
         self.seconds[stage] = self.seconds.get(stage, 0.0) + seconds
 
-    def merge(self, other: dict[str, float]) -> None:
-        for k, v in other.items():
-            self.add(k, v)
-
 
 class _Span:
     def __init__(self, timer: Timer, stage: str) -> None:

@@ -71,16 +71,6 @@ class AkhbarSettings(BaseSettings):
     )
 
     @property
-    def duckdb_path(self) -> Path:
-        """The DuckDB file: ``<warehouse_dir>/akhbar.duckdb``."""
-        return self.warehouse_dir / "akhbar.duckdb"
-
-    @property
-    def parquet_dir(self) -> str:
-        """Root of the Parquet tables (``<root>/<table>/``), a local path or fsspec URL."""
-        return self.parquet_root or str(self.warehouse_dir / "parquet")
-
-    @property
     def prefect_home(self) -> Path:
         """Prefect's home (its SQLite database) for runs against this warehouse."""
         return self.warehouse_dir / "prefect"
