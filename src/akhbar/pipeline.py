@@ -121,7 +121,7 @@ def token_lists(tokens: pl.DataFrame) -> dict[str, list[Any]]:
 def _entities_chunk(documents: pl.DataFrame, tokens: pl.DataFrame) -> pl.DataFrame:
     from akhbar.entities import recognise_frame
 
-    return schemas.conform(recognise_frame(documents, token_lists(tokens)), schemas.ENTITY_MENTIONS)
+    return schemas.conform(recognise_frame(documents, tokens), schemas.ENTITY_MENTIONS)
 
 
 def entities_batch(documents: pl.DataFrame, tokens: pl.DataFrame) -> pl.DataFrame:

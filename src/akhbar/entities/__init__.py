@@ -15,10 +15,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+import numpy as np
 import polars as pl
 
 from akhbar.entities.canonical import entity_id
-from akhbar.entities.recogniser import EntityMention, Recogniser, get_recogniser
+from akhbar.entities.recogniser import EntityMention, Recogniser, TokenColumns, get_recogniser
 
 if TYPE_CHECKING:  # pragma: no cover
     from akhbar.tokenise import Token
@@ -57,13 +58,17 @@ ENTITIES_SCHEMA = pl.Schema({
 })
 
 
-def recognise_frame(docs: pl.DataFrame, tokens_by_doc: Mapping[str, Sequence[Token]]) -> pl.DataFrame:
+def recognise_frame(docs: pl.DataFrame,
+                    tokens_by_doc: Mapping[str, Sequence[Token]] | pl.DataFrame) -> pl.DataFrame:
     """Recognise the entities of a batch of documents.
 
     Args:
         docs: at least ``doc_id`` (String) and ``raw_text`` (String) columns.
-        tokens_by_doc: ``doc_id -> akhbar.tokenise.tokenise(raw_text)``; a document without an entry is
-            skipped (no rows).
+        tokens_by_doc: the documents' tokens, either a tokens frame (columns ``doc_id``,
+            ``sentence_index``, ``start_char``, ``end_char``, ``text``, ``kind``, ``prefix`` as in the
+            ``tokens`` table; rows of a document contiguous and in token order, as
+            :func:`akhbar.tokenise.tokenise_frame` gives them) or a mapping ``doc_id ->
+            akhbar.tokenise.tokenise(raw_text)``. A document without tokens is skipped (no rows).
     Returns:
         one row per mention, columns of :data:`MENTION_SCHEMA` in that order; ``mention_index`` is 0-based
         in document order; spans are code points of ``raw_text``.
@@ -71,12 +76,20 @@ def recognise_frame(docs: pl.DataFrame, tokens_by_doc: Mapping[str, Sequence[Tok
         KeyError: if ``docs`` lacks ``doc_id`` or ``raw_text``.
     """
     rec = get_recogniser()
-    rows: dict[str, list] = {k: [] for k in MENTION_SCHEMA}
+    if isinstance(tokens_by_doc, pl.DataFrame):
+        columns = _token_columns(tokens_by_doc)
+    else:
+        columns = {k: TokenColumns.from_tokens(v) for k, v in tokens_by_doc.items()}
+    batch: list[tuple[str, str, TokenColumns]] = []
     for doc_id, raw in zip(docs["doc_id"].to_list(), docs["raw_text"].to_list()):
-        toks = tokens_by_doc.get(doc_id)
-        if not toks or raw is None:
+        cols = columns.get(doc_id)
+        if cols is None or not cols.text or raw is None:
             continue
-        for i, m in enumerate(rec.recognise(raw, toks)):
+        batch.append((doc_id, raw, cols))
+    rows: dict[str, list] = {k: [] for k in MENTION_SCHEMA}
+    found = rec.recognise_many([(raw, cols) for _, raw, cols in batch])
+    for (doc_id, _, _), mentions in zip(batch, found):
+        for i, m in enumerate(mentions):
             rows["doc_id"].append(doc_id)
             rows["mention_index"].append(i)
             rows["start_char"].append(m.start_char)
@@ -87,6 +100,26 @@ def recognise_frame(docs: pl.DataFrame, tokens_by_doc: Mapping[str, Sequence[Tok
             rows["entity_id"].append(entity_id(m.canonical, m.label))
             rows["sentence_index"].append(m.sentence_index)
     return pl.DataFrame(rows, schema=MENTION_SCHEMA)
+
+
+_TOKEN_COLUMNS = ("sentence_index", "start_char", "end_char", "text", "kind", "prefix")
+
+
+def _token_columns(tokens: pl.DataFrame) -> dict[str, TokenColumns]:
+    """doc_id -> TokenColumns of a tokens frame whose documents' rows are contiguous."""
+    out: dict[str, TokenColumns] = {}
+    if tokens.height == 0:
+        return out
+    ids = tokens.get_column("doc_id")
+    change = (ids != ids.shift(1)).fill_null(True).to_numpy()
+    bounds = np.flatnonzero(change).tolist() + [tokens.height]
+    names = ids.gather(bounds[:-1]).to_list()
+    lists = [tokens.get_column(c).to_list() for c in _TOKEN_COLUMNS]
+    for doc, a, b in zip(names, bounds[:-1], bounds[1:], strict=True):
+        if doc in out:
+            raise ValueError(f"tokens of document {doc} are not contiguous")
+        out[doc] = TokenColumns(*(col[a:b] for col in lists))
+    return out
 
 
 def entities_table(mentions: pl.DataFrame) -> pl.DataFrame:

@@ -112,12 +112,15 @@ def chunks(tags: Sequence[str]) -> list[tuple[str, int, int]]:
     lab: str | None = None
     start = 0
     for i, t in enumerate(tags):
-        bio, _, typ = t.partition("-")
-        begins = bio == "B" or (bio == "I" and typ != lab)
-        if lab is not None and (bio == "O" or begins):
-            out.append((lab, start, i))
-            lab = None
-        if begins:
+        if t == "O":
+            if lab is not None:
+                out.append((lab, start, i))
+                lab = None
+            continue
+        bio, typ = t[:1], t[2:]
+        if bio == "B" or (bio == "I" and typ != lab):
+            if lab is not None:
+                out.append((lab, start, i))
             lab, start = typ, i
     if lab is not None:
         out.append((lab, start, len(tags)))

@@ -185,44 +185,54 @@ class Gazetteer:
         self.entries = {tuple(k.split()): v for k, v in entries.items()}
         self.max_len = max((len(k) for k in self.entries), default=1)
         self.firsts = frozenset(k[0] for k in self.entries)
+        self._lengths: dict[str, set[int]] = {}  # first word -> lengths (in words) of its entries
+        for k in self.entries:
+            self._lengths.setdefault(k[0], set()).add(len(k))
+        self._first_forms: dict[str, tuple[str, ...]] = {}  # word -> its forms that start an entry
 
-    def match(self, norms: Sequence[str]) -> list[str | None]:
+    def match(self, norms: Sequence[str], ends: Sequence[int] | None = None) -> list[str | None]:
         """Tag a sentence with gazetteer BIO tags.
 
         Args:
-            norms: feature-normalised words of one sentence.
+            norms: feature-normalised words of one sentence (or of several, with ``ends``).
+            ends: optional, per word, the index just past the last word of its sentence: matches do not
+                cross it, so many sentences can be matched in one call.
         Returns:
             one tag per word: ``"B-LOC"``, ``"I-LOC"``, ... or ``None``.
 
         >>> Gazetteer({"المانيا": "LOC"}).match(["زار", "والمانيا"])
         [None, 'B-LOC']
         """
-        out: list[str | None] = [None] * len(norms)
-        i = 0
         n = len(norms)
-        while i < n:
-            hit = 0
-            label = None
-            first_forms = [f for f in (norms[i], split_proclitics(norms[i])[1]) if f in self.firsts]
-            if not first_forms:
-                i += 1
+        out: list[str | None] = [None] * n
+        cache = self._first_forms
+        forms = [cache.get(w) for w in norms]
+        if None in forms:
+            if len(cache) > 200_000:
+                cache.clear()
+            for k, word in enumerate(norms):
+                if forms[k] is None:
+                    forms[k] = cache[word] = tuple(
+                        f for f in dict.fromkeys((word, split_proclitics(word)[1])) if f in self.firsts)
+        entries = self.entries
+        end = -1  # words before this index are inside the previous match
+        for i, first_forms in enumerate(forms):
+            if not first_forms or i < end:
                 continue
-            for length in range(min(self.max_len, n - i), 0, -1):
-                rest = tuple(norms[i + 1:i + length])
+            lengths = self._lengths
+            for length in range(min(self.max_len, (n if ends is None else ends[i]) - i), 0, -1):
+                label = None
                 for f in first_forms:
-                    label = self.entries.get((f, *rest))
-                    if label:
-                        break
+                    if length in lengths[f]:
+                        label = entries.get((f, *norms[i + 1:i + length]))
+                        if label:
+                            break
                 if label:
-                    hit = length
+                    out[i] = "B-" + label
+                    for j in range(i + 1, i + length):
+                        out[j] = "I-" + label
+                    end = i + length
                     break
-            if hit:
-                out[i] = "B-" + label
-                for j in range(i + 1, i + hit):
-                    out[j] = "I-" + label
-                i += hit
-            else:
-                i += 1
         return out
 
 

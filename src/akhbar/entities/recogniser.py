@@ -19,7 +19,7 @@ from akhbar.entities.text import clitic_length, feature_norm
 if TYPE_CHECKING:  # pragma: no cover
     from akhbar.tokenise import Token
 
-__all__ = ["EntityMention", "Recogniser", "get_recogniser", "clitic_length"]
+__all__ = ["EntityMention", "Recogniser", "TokenColumns", "get_recogniser", "clitic_length"]
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -55,6 +55,30 @@ class EntityMention:
     sentence_index: int
 
 
+@dataclass(slots=True)
+class TokenColumns:
+    """The tokens of one document as parallel lists (the recogniser's input; cheaper than Token objects).
+
+    Attributes:
+        sentence_index, start_char, end_char, text, kind, prefix: as the fields of
+            :class:`akhbar.tokenise.Token`, one entry per token in document order.
+    """
+
+    sentence_index: list[int]
+    start_char: list[int]
+    end_char: list[int]
+    text: list[str]
+    kind: list[str]
+    prefix: list[str]
+
+    @classmethod
+    def from_tokens(cls, tokens: Sequence[TokenLike]) -> TokenColumns:
+        """Columns of a sequence of Token-like objects."""
+        return cls([t.sentence_index for t in tokens], [t.start_char for t in tokens],
+                   [t.end_char for t in tokens], [t.text for t in tokens], [t.kind for t in tokens],
+                   [getattr(t, "prefix", "") for t in tokens])
+
+
 def _raw_offset(raw_word: str, n_letters: int) -> int:
     """Raw code-point offset in ``raw_word`` after ``n_letters`` normalised letters and their marks."""
     if n_letters <= 0:
@@ -68,10 +92,6 @@ def _raw_offset(raw_word: str, n_letters: int) -> int:
     while i < len(raw_word) and not feature_norm(raw_word[i]):
         i += 1
     return i
-
-
-def _is_punct(tok: TokenLike) -> bool:
-    return tok.kind == "punct" or word_info(tok.text)[4] == "pun"
 
 
 class Recogniser:
@@ -125,35 +145,62 @@ class Recogniser:
         >>> [(m.text, m.label) for m in get_recogniser().recognise(raw, tokenise(raw))]
         [('بلجيكا', 'LOC'), ('لبنان', 'LOC')]
         """
-        sents: list[list[TokenLike]] = []
-        last = None
-        for tok in tokens:
-            if tok.sentence_index != last:
-                sents.append([])
-                last = tok.sentence_index
-            sents[-1].append(tok)
-        if not sents:
-            return []
-        tags = self.tagger.tag([[t.text for t in s] for s in sents])
+        return self.recognise_many([(raw, TokenColumns.from_tokens(tokens))])[0]
+
+    def recognise_many(self, docs: Sequence[tuple[str, TokenColumns]]) -> list[list[EntityMention]]:
+        """:meth:`recognise` for a batch of documents given as token columns (the first CRF pass decodes
+        the sentences of all of them together).
+
+        Args:
+            docs: ``(raw_text, TokenColumns)`` per document, tokens in document order.
+        Returns:
+            per document, its mentions in text order.
+        """
+        bounds: list[list[tuple[int, int]]] = []
+        for _, cols in docs:
+            si = cols.sentence_index
+            sb: list[tuple[int, int]] = []
+            start = 0
+            for i in range(1, len(si)):
+                if si[i] != si[i - 1]:
+                    sb.append((start, i))
+                    start = i
+            if si:
+                sb.append((start, len(si)))
+            bounds.append(sb)
+        tags = self.tagger.tag_documents([[cols.text[a:b] for a, b in sb]
+                                          for (_, cols), sb in zip(docs, bounds)])
+        return [self._mentions(raw, cols, sb, dtags)
+                for (raw, cols), sb, dtags in zip(docs, bounds, tags)]
+
+    @staticmethod
+    def _mentions(raw: str, cols: TokenColumns, sent_bounds: list[tuple[int, int]],
+                  tags: list[list[str]]) -> list[EntityMention]:
+        text, kind = cols.text, cols.kind
+
+        def is_punct(i: int) -> bool:
+            return kind[i] == "punct" or word_info(text[i])[4] == "pun"
+
         found: list[tuple[int, int, str, int, bool]] = []
-        for sent, stags in zip(sents, tags):
+        for (a, _), stags in zip(sent_bounds, tags):
             for label, s, e in chunks(stags):
-                while s < e and _is_punct(sent[s]):
+                s += a
+                e += a
+                while s < e and is_punct(s):
                     s += 1
-                while e > s and _is_punct(sent[e - 1]):
+                while e > s and is_punct(e - 1):
                     e -= 1
                 if s >= e:
                     continue
-                first = sent[s]
-                n = clitic_length(first.text, getattr(first, "prefix", ""))
-                start = first.start_char + _raw_offset(first.text, n)
-                end = sent[e - 1].end_char
+                n = clitic_length(text[s], cols.prefix[s])
+                start = cols.start_char[s] + _raw_offset(text[s], n)
+                end = cols.end_char[e - 1]
                 if start >= end:
                     continue
-                norm_first = word_info(first.text)[0]
+                norm_first = word_info(text[s])[0]
                 elided = n > 0 and norm_first[n - 1] == "ل" and norm_first[n:n + 1] == "ل" and \
                     not norm_first[n:].startswith("ال")
-                found.append((start, end, label, first.sentence_index, elided))
+                found.append((start, end, label, cols.sentence_index[s], elided))
         cans = []
         for start, end, label, _, elided in found:
             can = canonical_form(raw[start:end])

@@ -6,10 +6,12 @@ This is the one tagging path shared by the pipeline's recogniser, ``akhbar train
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Sequence
 
 from akhbar.entities.crf import LABELS, CrfModel, chunks
+from akhbar.entities.fastcrf import FastTagger
 from akhbar.entities.features import FeatureExtractor, doc_features, word_info
 from akhbar.entities.gazetteer import Gazetteer, nationality_adjectives
 from akhbar.entities.text import clitic_length, split_proclitics
@@ -80,6 +82,16 @@ def _name_key(words: Sequence[str]) -> tuple[str, ...] | None:
     return tuple(norms)
 
 
+@functools.lru_cache(maxsize=200_000)
+def _word_keys(word: str) -> tuple[str | None, str | None]:
+    """(key as a later word of a name, key as its first word: proclitics off) of a raw word; None, None
+    for a word that is not Arabic letters."""
+    norm, *_, shape = word_info(word)
+    if shape != "ar":
+        return None, None
+    return norm, (split_proclitics(norm)[1] if clitic_length(word) else norm)
+
+
 def propagate_names(doc_words: Sequence[Sequence[str]], doc_tags: Sequence[Sequence[str]],
                     min_share: float = 0.75) -> list[list[str]]:
     """Document consistency: tag untagged repetitions of names tagged elsewhere in the document.
@@ -118,10 +130,11 @@ def propagate_names(doc_words: Sequence[Sequence[str]], doc_tags: Sequence[Seque
     firsts = {k[0] for k in patterns}
     for words, tags in zip(doc_words, out):
         # per word: its key as the first word of a name (proclitics off) and as a later word
-        infos = [word_info(w) for w in words]
-        nk = [i[0] if i[4] == "ar" else None for i in infos]
-        fk = [None if k is None else (split_proclitics(k)[1] if clitic_length(w) else k)
-              for k, w in zip(nk, words)]
+        keys = [_word_keys(w) for w in words]
+        fk = [k[1] for k in keys]
+        if firsts.isdisjoint(fk):  # no name of the document can start in this sentence
+            continue
+        nk = [k[0] for k in keys]
 
         def key_at(i: int, n: int) -> tuple[str, ...] | None:
             rest = nk[i + 1:i + n]
@@ -212,26 +225,63 @@ class DocumentTagger:
         extractor: the feature extractor the models were trained with.
         pass1: first-pass CRF (sentence features only).
         pass2: optional second-pass CRF (sentence features + document label counts of pass 1).
+        fast: score the first pass with :class:`akhbar.entities.fastcrf.FastTagger` (same tags as crfsuite,
+            several times faster) when no second pass is configured; ``False`` always uses crfsuite.
     """
 
     def __init__(self, extractor: FeatureExtractor, pass1: CrfModel, pass2: CrfModel | None = None,
-                 propagate: bool = True, complete_orgs: bool = True):
+                 propagate: bool = True, complete_orgs: bool = True, fast: bool = True):
         self.extractor = extractor
         self.pass1 = pass1
         self.pass2 = pass2
         self.propagate = propagate
         self.complete_orgs = complete_orgs
+        self.fast = fast
+        self._fast_tagger: FastTagger | None = None
+
+    def _fast(self) -> FastTagger | None:
+        """The cached-vector first pass (:mod:`.fastcrf`) when it covers this configuration, else None."""
+        if not self.fast or self.pass2 is not None or self.extractor.config.context:
+            return None
+        if self._fast_tagger is None:
+            self._fast_tagger = FastTagger(self.extractor, self.pass1)
+        return self._fast_tagger
 
     def tag(self, doc_words: Sequence[Sequence[str]]) -> list[list[str]]:
         """IOB2 tags for every word of every sentence of one document (same shape as the input)."""
-        feats = [self.extractor.sentence(s) for s in doc_words]
-        tags = [self.pass1.tag(f) for f in feats]
-        if self.pass2 is not None:
-            counts = doc_label_counts(doc_words, tags)
-            tags = [self.pass2.tag([fw + doc_features(c) for fw, c in zip(f, row)])
-                    for f, row in zip(feats, counts)]
-        if self.complete_orgs and self.extractor.orgnames is not None:
-            tags = complete_from_gazetteer(doc_words, tags, self.extractor.orgnames)
-        if self.propagate:
-            tags = propagate_names(doc_words, tags)
-        return tags
+        return self.tag_documents([doc_words])[0]
+
+    def tag_documents(self, docs: Sequence[Sequence[Sequence[str]]]) -> list[list[list[str]]]:
+        """:meth:`tag` for many documents at once (the first CRF pass decodes all their sentences together).
+
+        Args:
+            docs: per document, its sentences as lists of raw words.
+        Returns:
+            per document, IOB2 tags of the same shape.
+        """
+        fast = self._fast()
+        if fast is not None:
+            flat = fast.tag_sentences([s for d in docs for s in d])
+            first: list[list[list[str]]] = []
+            i = 0
+            for d in docs:
+                first.append(flat[i:i + len(d)])
+                i += len(d)
+        else:
+            first = []
+            for d in docs:
+                feats = [self.extractor.sentence(s) for s in d]
+                tags = [self.pass1.tag(f) for f in feats]
+                if self.pass2 is not None:
+                    counts = doc_label_counts(d, tags)
+                    tags = [self.pass2.tag([fw + doc_features(c) for fw, c in zip(f, row)])
+                            for f, row in zip(feats, counts)]
+                first.append(tags)
+        out = []
+        for d, tags in zip(docs, first):
+            if self.complete_orgs and self.extractor.orgnames is not None:
+                tags = complete_from_gazetteer(d, tags, self.extractor.orgnames)
+            if self.propagate:
+                tags = propagate_names(d, tags)
+            out.append(tags)
+        return out

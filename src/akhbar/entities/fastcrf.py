@@ -1,0 +1,354 @@
+"""Fast first-pass CRF tagging: cached per-word emission vectors and a Viterbi vectorised over sentences.
+
+The tagging path of :class:`akhbar.entities.tagger.DocumentTagger` spent most of its time building
+feature strings (about 55 per word, :meth:`FeatureExtractor.sentence`) and handing them to crfsuite, which
+looks each one up in its attribute dictionary. A linear-chain CRF's score is linear in its features, so
+the state score of a word is a sum of weight vectors (one per attribute, one entry per label). Most of a
+word's attributes depend on the word alone: its own local features and the ``±d:`` copies its neighbours
+see of it. This module sums those once per distinct word form and caches the vectors; per sentence it adds
+the cached vectors of the word and its neighbours, the constant ``bias``/``BOS``/``EOS``/``PAD`` vectors,
+and the few context attributes (gazetteer tags, word bigrams). Decoding is Viterbi (Lafferty, McCallum and
+Pereira 2001; Rabiner 1989) over all sentences of a document at once with NumPy.
+
+The result is the same tag sequence crfsuite returns for the same features: the weights are read exactly
+(float64) from the crfsuite model file (format of crfsuite's ``crf1dm.c``), ties break towards the lower
+label id as in crfsuite's ``crf1dc_viterbi``, and only the order of floating-point additions differs
+(tests/unit/test_entities_fastcrf.py compares both on real sentences). Only the first pass with the
+shipped feature groups is covered; the ``context`` group and the second pass use crfsuite.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Sequence
+
+import numpy as np
+
+from akhbar.entities.crf import CrfModel
+from akhbar.entities.features import _EXPORTED, FeatureExtractor, _affix_features, word_info
+from akhbar.entities.gazetteer import trigger_class
+
+__all__ = ["CrfWeights", "FastTagger", "viterbi"]
+
+_HEADER = struct.Struct("<4sI4sIIIIIIIII")
+_MISSING = object()
+_FEATURE = np.dtype([("type", "<u4"), ("src", "<u4"), ("dst", "<u4"), ("weight", "<f8")])
+
+
+class CrfWeights:
+    """The weights of a crfsuite linear-chain model as NumPy arrays.
+
+    Attributes:
+        labels: label strings by label id.
+        attr_index: attribute string -> row of ``state``.
+        state: float64 array (n_attributes, n_labels): the weight of (attribute, label).
+        trans: float64 array (n_labels, n_labels): the weight of the transition (from, to).
+
+    Raises:
+        ValueError: if the model bytes are not a crfsuite ``lCRF``/``FOMC`` file, or if the weights read
+            from the file disagree with crfsuite's own dump of the model.
+    """
+
+    def __init__(self, model: CrfModel):
+        data = model._data
+        (magic, _size, mtype, _ver, _nf, n_labels, n_attrs, off_feat, *_rest) = _HEADER.unpack_from(data, 0)
+        if magic != b"lCRF" or mtype != b"FOMC":
+            raise ValueError(f"not a crfsuite CRF1d model (magic {magic!r}, type {mtype!r})")
+        chunk, _csize, n_feat = struct.unpack_from("<4sII", data, off_feat)
+        if chunk != b"FEAT":
+            raise ValueError(f"feature chunk not found at offset {off_feat}")
+        feats = np.frombuffer(data, dtype=_FEATURE, count=n_feat, offset=off_feat + 12)
+        info = model._tagger.info()  # names: attributes appear in id order in crfsuite's dump
+        labels_by_id = {int(i): lab for lab, i in info.labels.items()}
+        self.labels = tuple(labels_by_id[i] for i in range(n_labels))
+        attrs: dict[str, int] = {}
+        for attr, _lab in info.state_features:
+            if attr not in attrs:
+                attrs[attr] = len(attrs)
+        if len(attrs) != n_attrs:
+            raise ValueError(f"{len(attrs)} attribute names for {n_attrs} attributes")
+        names = list(attrs)
+        self.attr_index = attrs
+        self.state = np.zeros((n_attrs, n_labels), dtype=np.float64)
+        self.trans = np.zeros((n_labels, n_labels), dtype=np.float64)
+        for ftype, src, dst, w in feats.tolist():
+            if ftype == 0:
+                self.state[src, dst] += w
+                dumped = info.state_features.get((names[src], self.labels[dst]))
+            elif ftype == 1:
+                self.trans[src, dst] += w
+                dumped = info.transitions.get((self.labels[src], self.labels[dst]))
+            else:
+                raise ValueError(f"unknown crfsuite feature type {ftype}")
+            if dumped is None or abs(dumped - w) > 5e-6:
+                raise ValueError("crfsuite model weights disagree with its dump")
+
+    def vector(self, attrs: Sequence[str]) -> np.ndarray:
+        """Sum of the weight vectors of ``attrs`` (each occurrence counts; unknown attributes count 0)."""
+        out = np.zeros(len(self.labels), dtype=np.float64)
+        ai = self.attr_index
+        for a in attrs:
+            i = ai.get(a)
+            if i is not None:
+                out += self.state[i]
+        return out
+
+
+def viterbi(emissions: Sequence[np.ndarray], trans: np.ndarray) -> list[np.ndarray]:
+    """Best label-id sequences of several sentences under one linear-chain model.
+
+    Args:
+        emissions: per sentence a float array (n_words, n_labels) of state scores.
+        trans: float array (n_labels, n_labels), score of label i followed by label j.
+    Returns:
+        per sentence an int array (n_words,) of label ids. Ties go to the lower label id, as in crfsuite.
+    """
+    out: list[np.ndarray] = [np.zeros(0, dtype=np.intp)] * len(emissions)
+    live = [i for i, e in enumerate(emissions) if len(e)]
+    if not live:
+        return out
+    n_labels = trans.shape[0]
+    lengths = np.array([len(emissions[i]) for i in live])
+    t_max = int(lengths.max())
+    em = np.zeros((len(live), t_max, n_labels), dtype=np.float64)
+    for row, i in enumerate(live):
+        em[row, : lengths[row]] = emissions[i]
+    score = em[:, 0].copy()
+    back = np.zeros((len(live), t_max, n_labels), dtype=np.intp)
+    for t in range(1, t_max):
+        cand = score[:, :, None] + trans[None, :, :]
+        arg = cand.argmax(axis=1)
+        best = np.take_along_axis(cand, arg[:, None, :], axis=1)[:, 0]
+        active = lengths > t
+        score = np.where(active[:, None], best + em[:, t], score)
+        back[:, t] = arg
+    cur = score.argmax(axis=1)
+    paths = np.zeros((len(live), t_max), dtype=np.intp)
+    rows = np.arange(len(live))
+    for t in range(t_max - 1, -1, -1):
+        at_end = lengths - 1 == t
+        cur = np.where(at_end, score.argmax(axis=1), cur)
+        paths[:, t] = cur
+        if t:
+            inside = lengths > t
+            cur = np.where(inside, back[rows, t, cur], cur)
+    for row, i in enumerate(live):
+        out[i] = paths[row, : lengths[row]]
+    return out
+
+
+class FastTagger:
+    """First-pass tagging of :class:`FeatureExtractor` features under a crfsuite model, without building
+    feature strings per word.
+
+    Args:
+        extractor: the feature extractor the model was trained with (``context`` must be off).
+        model: the trained first-pass model.
+        max_words: distinct word forms whose vectors are cached (the cache is cleared when full);
+            each costs ``(2 * window + 1) * n_labels`` float64s.
+    Raises:
+        ValueError: if the extractor's ``context`` group is on, or the model cannot be read
+            (see :class:`CrfWeights`).
+    """
+
+    def __init__(self, extractor: FeatureExtractor, model: CrfModel, max_words: int = 150_000):
+        if extractor.config.context:
+            raise ValueError("the fast tagger does not cover the context feature group")
+        self.extractor = extractor
+        self.weights = CrfWeights(model)
+        self.window = extractor.config.window
+        self.offsets = [d for d in range(-self.window, self.window + 1) if d]
+        n_labels = len(self.weights.labels)
+        self.max_words = max_words
+        self._rows: dict[str, int] = {}
+        self._core_al: list[str] = []  # per row: the word's form with proclitics off, article kept
+        self._norm: list[str] = []  # per row: the feature-normalised word
+        self._bfirst: list[bool] = []  # per row: the model has a bigram attribute starting with core_al
+        self._pairs: dict[tuple[str, str], tuple[int | None, int | None]] = {}  # bigram attribute rows
+        self._parts: dict[str, np.ndarray | None] = {}  # attribute -> its contribution (None: unknown)
+        self._vec = np.zeros((1024, 2 * self.window + 1, n_labels), dtype=np.float64)
+        w = self.weights
+        self._bias = w.vector(["bias"])
+        self._bos = w.vector(["BOS"])
+        self._eos = w.vector(["EOS"])
+        self._pad = {d: w.vector([f"{d}:PAD"]) for d in self.offsets}
+        self._bigram_firsts = frozenset(a[3:].split("|", 1)[0] for a in w.attr_index if a.startswith(("b-=", "b+=")))
+
+    # -- per-word vectors -------------------------------------------------------------------------------
+    def _word_row(self, word: str) -> int:
+        row = self._rows.get(word)
+        if row is not None:
+            return row
+        row = len(self._rows)
+        if row >= len(self._vec):
+            grown = np.zeros((len(self._vec) * 2, *self._vec.shape[1:]), dtype=np.float64)
+            grown[: len(self._vec)] = self._vec
+            self._vec = grown
+        ext, cfg, w = self.extractor, self.extractor.config, self.weights
+        norm, prefix, core_al, core, shape = word_info(word)
+        local = [f"w={norm}", f"c={core_al}", f"s={core}", f"sh={shape}"]
+        if prefix:
+            local.append(f"pf={prefix}")
+        if core_al != core:
+            local.append("al")
+        if cfg.triggers:
+            trig = trigger_class(norm)
+            if trig:
+                local.append(f"t={trig}")
+        clus = ext._cluster(norm, core_al, core) if cfg.clusters else None
+        if clus:
+            a, b, c = clus
+            local.extend((f"k1={a}", f"k2={b}", f"k3={c}"))
+        elif shape == "ar":
+            local.append("k=none")
+        vec = self._vec[row]
+        vec[:] = 0.0
+        parts = self._parts
+        for x in (*local, *_affix_features(norm, core)):
+            part = parts.get(x, _MISSING)
+            if part is _MISSING:
+                part = parts[x] = self._attribute_part(x)
+            if part is not None:
+                vec += part
+        self._rows[word] = row
+        self._core_al.append(core_al)
+        self._norm.append(norm)
+        self._bfirst.append(core_al in self._bigram_firsts)
+        return row
+
+    def _attribute_part(self, x: str) -> np.ndarray | None:
+        """What a word's attribute ``x`` adds to its cached vectors: its weights at the centre slot and, for
+        the attributes neighbours see (``_EXPORTED``), the weights of ``d:x`` at slot ``d``; None if the
+        model knows none of them."""
+        ai, state = self.weights.attr_index, self.weights.state
+        part = np.zeros(self._vec.shape[1:], dtype=np.float64)
+        known = False
+        i = ai.get(x)
+        if i is not None:
+            part[self.window] = state[i]
+            known = True
+        if x.startswith(_EXPORTED):
+            for d in self.offsets:
+                i = ai.get(f"{d}:{x}")
+                if i is not None:
+                    part[d + self.window] = state[i]
+                    known = True
+        return part if known else None
+
+    # -- sentences ----------------------------------------------------------------------------------------
+    def emissions(self, words: Sequence[str]) -> np.ndarray:
+        """State scores (n_words, n_labels) of one sentence: for every word and label, the sum of the model
+        weights of the features :meth:`FeatureExtractor.sentence` gives that word."""
+        return self.emissions_flat(list(words), [len(words)])
+
+    def emissions_flat(self, words: Sequence[str], lengths: Sequence[int]) -> np.ndarray:
+        """State scores of many sentences laid end to end.
+
+        Args:
+            words: the raw words of all sentences, in order (``sum(lengths)`` of them).
+            lengths: words per sentence.
+        Returns:
+            float64 array (len(words), n_labels), rows in the order of ``words``.
+        """
+        n = len(words)
+        w = self.weights
+        if n == 0:
+            return np.zeros((0, len(w.labels)))
+        if len(self._rows) > self.max_words:  # full: start again
+            self._rows.clear()
+            self._core_al.clear()
+            self._norm.clear()
+            self._bfirst.clear()
+            self._parts.clear()
+            self._pairs.clear()
+        get = self._rows.get
+        rows = [get(x) for x in words]
+        if None in rows:
+            rows = [r if r is not None else self._word_row(x) for r, x in zip(rows, words)]
+        lens = np.asarray(lengths, dtype=np.intp)
+        starts = np.cumsum(lens) - lens
+        slen = np.repeat(lens, lens)
+        pos = np.arange(n, dtype=np.intp) - np.repeat(starts, lens)
+        vec = self._vec[np.asarray(rows, dtype=np.intp)]
+        win = self.window
+        em = vec[:, win] + self._bias
+        flat = np.arange(n, dtype=np.intp)
+        for d in self.offsets:
+            valid = ((pos + d) >= 0) & ((pos + d) < slen)
+            src = vec[np.clip(flat + d, 0, n - 1), d + win]
+            em += np.where(valid[:, None], src, self._pad[d])
+        em[pos == 0] += self._bos
+        em[pos == slen - 1] += self._eos
+        ai = w.attr_index
+        at: list[int] = []
+        idx: list[int] = []
+        rows_arr = np.asarray(rows, dtype=np.intp)
+        b_first = np.asarray(self._bfirst, dtype=bool)[rows_arr]
+        core_al = self._core_al
+        pairs = self._pairs
+        for k in (np.flatnonzero(b_first[:-1] & (pos[1:] != 0)) + 1).tolist():
+            key = (core_al[rows[k - 1]], core_al[rows[k]])
+            hit = pairs.get(key)
+            if hit is None:
+                pair = f"{key[0]}|{key[1]}"
+                hit = pairs[key] = (ai.get("b-=" + pair), ai.get("b+=" + pair))
+            if hit[0] is not None:
+                at.append(k)
+                idx.append(hit[0])
+            if hit[1] is not None:
+                at.append(k - 1)
+                idx.append(hit[1])
+        ext = self.extractor
+        gazetteers = [(key, g) for key, g in (("g=", ext.gazetteer if ext.config.gazetteer else None),
+                                               ("a=", ext.autogaz), ("o=", ext.orgnames)) if g is not None]
+        if gazetteers:
+            norm_of = self._norm
+            norms = [norm_of[r] for r in rows]
+            ends = (np.repeat(starts + lens, lens)).tolist()
+            pos_l = pos.tolist()
+            for key, gaz in gazetteers:
+                for m, tag in enumerate(gaz.match(norms, ends)):
+                    if not tag:
+                        continue
+                    i = ai.get(f"{key}{tag}")
+                    if i is not None:
+                        at.append(m)
+                        idx.append(i)
+                    p0, e0 = m - pos_l[m], ends[m]
+                    for d in self.offsets:
+                        k = m - d
+                        if p0 <= k < e0:
+                            i = ai.get(f"{d}:{key}{tag}")
+                            if i is not None:
+                                at.append(k)
+                                idx.append(i)
+        if at:
+            np.add.at(em, np.asarray(at), w.state[np.asarray(idx)])
+        return em
+
+    def tag_sentences(self, sentences: Sequence[Sequence[str]], max_words: int = 50_000) -> list[list[str]]:
+        """IOB2 tags of each sentence (raw words), as the first-pass crfsuite model would tag them.
+
+        Sentences are scored ``max_words`` words at a time (bounding the temporary arrays) and decoded
+        together, shortest with shortest.
+        """
+        labels = self.weights.labels
+        ems: list[np.ndarray] = []
+        i = 0
+        while i < len(sentences):
+            j, total = i, 0
+            while j < len(sentences) and (j == i or total + len(sentences[j]) <= max_words):
+                total += len(sentences[j])
+                j += 1
+            group = sentences[i:j]
+            lens = [len(s) for s in group]
+            em = self.emissions_flat([x for s in group for x in s], lens)
+            ems.extend(np.split(em, np.cumsum(lens)[:-1]) if len(group) > 1 else [em])
+            i = j
+        order = sorted(range(len(ems)), key=lambda k: len(ems[k]))
+        paths: list[np.ndarray] = [np.zeros(0, dtype=np.intp)] * len(ems)
+        for g in range(0, len(order), 256):
+            ids = order[g:g + 256]
+            for k, p in zip(ids, viterbi([ems[k] for k in ids], self.weights.trans)):
+                paths[k] = p
+        return [[labels[i] for i in p.tolist()] for p in paths]

@@ -1,0 +1,111 @@
+"""The cached-vector CRF first pass (akhbar.entities.fastcrf) against crfsuite on real sentences."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from akhbar.entities import get_recogniser
+from akhbar.entities.fastcrf import CrfWeights, FastTagger, viterbi
+from akhbar.entities.gazetteer import Gazetteer
+from akhbar.entities.tagger import DocumentTagger
+from akhbar.sources import iter_source_batches
+from akhbar.tokenise import tokenise
+
+
+@pytest.fixture(scope="module")
+def tagger() -> DocumentTagger:
+    return get_recogniser().tagger
+
+
+@pytest.fixture(scope="module")
+def dev_docs(shared_dir) -> list[list[list[str]]]:
+    """Sentences (raw words) of 40 dev-corpus articles, every 50th file."""
+    paths = sorted((shared_dir / "corpus" / "dev").glob("*.txt"))[::50]
+    docs = []
+    for batch in iter_source_batches([str(p) for p in paths], batch_size_docs=1000):
+        for raw in batch.documents.get_column("raw_text").to_list():
+            sents: dict[int, list[str]] = {}
+            for t in tokenise(raw):
+                sents.setdefault(t.sentence_index, []).append(t.text)
+            docs.append(list(sents.values()))
+    assert len(docs) >= 35
+    return docs
+
+
+def test_weights_are_read_exactly_from_the_model(tagger):
+    w = CrfWeights(tagger.pass1)
+    info = tagger.pass1._tagger.info()
+    assert w.labels[int(info.labels["O"])] == "O"
+    assert len(w.attr_index) == len({a for a, _ in info.state_features})
+    # spot-check against crfsuite's dump (6 decimals) in both directions
+    for (attr, label), weight in itertools.islice(info.state_features.items(), 0, None, 997):
+        assert w.state[w.attr_index[attr], w.labels.index(label)] == pytest.approx(weight, abs=5e-7)
+    for (a, b), weight in info.transitions.items():
+        assert w.trans[w.labels.index(a), w.labels.index(b)] == pytest.approx(weight, abs=5e-7)
+
+
+def test_emissions_equal_the_sum_of_the_feature_weights(tagger, dev_docs):
+    fast = FastTagger(tagger.extractor, tagger.pass1)
+    w = fast.weights
+    checked = 0
+    for sent in [s for d in dev_docs[:10] for s in d]:
+        expected = np.array([w.vector(f) for f in tagger.extractor.sentence(sent)])
+        got = fast.emissions(sent)
+        assert got.shape == expected.shape
+        assert np.allclose(got, expected, rtol=0, atol=1e-9)
+        checked += len(sent)
+    assert checked > 2000
+
+
+def test_tags_equal_crfsuite_on_dev_articles(tagger, dev_docs):
+    fast = FastTagger(tagger.extractor, tagger.pass1, max_words=500)  # the cache is cleared many times
+    sents = [s for d in dev_docs for s in d]
+    expected = [tagger.pass1.tag(tagger.extractor.sentence(s)) for s in sents]
+    got = fast.tag_sentences(sents, max_words=3000)
+    assert got == expected
+    assert sum(t != "O" for s in got for t in s) > 300  # the articles do have entities
+
+
+def test_document_tagger_fast_and_crfsuite_paths_agree(tagger, dev_docs):
+    slow = DocumentTagger(tagger.extractor, tagger.pass1, fast=False)
+    assert slow._fast() is None and tagger._fast() is not None
+    assert tagger.tag_documents(dev_docs[:15]) == [slow.tag(d) for d in dev_docs[:15]]
+
+
+def _brute_force(em: np.ndarray, trans: np.ndarray) -> list[int]:
+    best, arg = -np.inf, None
+    for path in itertools.product(range(em.shape[1]), repeat=em.shape[0]):
+        s = sum(em[t, y] for t, y in enumerate(path)) + sum(trans[a, b] for a, b in zip(path, path[1:]))
+        if s > best:
+            best, arg = s, list(path)
+    return arg
+
+
+def test_viterbi_finds_the_best_path_of_sentences_of_different_lengths():
+    rng = np.random.default_rng(7)
+    trans = rng.normal(size=(3, 3))
+    ems = [rng.normal(size=(n, 3)) for n in (1, 4, 2, 5, 3, 0)]
+    paths = viterbi(ems, trans)
+    for em, path in zip(ems, paths):
+        assert len(path) == len(em)
+        if len(em):
+            assert path.tolist() == _brute_force(em, trans)
+
+
+def test_viterbi_breaks_ties_towards_the_lower_label_as_crfsuite():
+    trans = np.zeros((3, 3))
+    assert viterbi([np.zeros((3, 3))], trans)[0].tolist() == [0, 0, 0]
+    em = np.array([[0.0, 1.0, 1.0], [2.0, 0.0, 2.0]])
+    assert viterbi([em], trans)[0].tolist() == [1, 0]
+
+
+def test_gazetteer_match_with_sentence_ends_equals_matching_each_sentence():
+    gaz = Gazetteer({"الامم المتحدة": "ORG", "المتحدة": "LOC", "نيويورك": "LOC"})
+    s1 = ["قالت", "الامم"]
+    s2 = ["المتحدة", "في", "ونيويورك"]
+    ends = [2, 2, 5, 5, 5]
+    assert gaz.match(s1 + s2, ends) == gaz.match(s1) + gaz.match(s2)
+    assert gaz.match(s1 + s2) == [None, "B-ORG", "I-ORG", None, "B-LOC"]  # without ends it crosses
