@@ -25,7 +25,6 @@ from akhbar.parallel import active_pool, map_chunks, split_frame
 __all__ = [
     "TokenisedBatch",
     "tokenise_batch",
-    "token_lists",
     "entities_batch",
     "dates_batch",
     "finalise_documents",
@@ -109,13 +108,6 @@ def tokenise_batch(documents: pl.DataFrame) -> TokenisedBatch:
     tokens = pl.concat([p[0] for p in parts], how="vertical")
     sentences = pl.concat([p[1] for p in parts], how="vertical")
     return TokenisedBatch(tokens, sentences, time.perf_counter() - t0)
-
-
-def token_lists(tokens: pl.DataFrame) -> dict[str, list[Any]]:
-    """doc_id -> list of :class:`akhbar.tokenise.Token`, rebuilt from a tokens frame (schema TOKENS)."""
-    from akhbar.tokenise import frame_to_token_lists
-
-    return frame_to_token_lists(tokens)
 
 
 def _entities_chunk(documents: pl.DataFrame, tokens: pl.DataFrame) -> pl.DataFrame:

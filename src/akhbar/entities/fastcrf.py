@@ -19,6 +19,7 @@ shipped feature groups is covered; the ``context`` group and the second pass use
 
 from __future__ import annotations
 
+import re
 import struct
 from collections.abc import Sequence
 
@@ -31,7 +32,7 @@ from akhbar.entities.gazetteer import trigger_class
 __all__ = ["CrfWeights", "FastTagger", "viterbi"]
 
 _HEADER = struct.Struct("<4sI4sIIIIIIIII")
-_MISSING = object()
+_OFFSET = re.compile(r"^-?[0-9]+:")
 _FEATURE = np.dtype([("type", "<u4"), ("src", "<u4"), ("dst", "<u4"), ("weight", "<f8")])
 
 
@@ -165,75 +166,106 @@ class FastTagger:
         self._norm: list[str] = []  # per row: the feature-normalised word
         self._bfirst: list[bool] = []  # per row: the model has a bigram attribute starting with core_al
         self._pairs: dict[tuple[str, str], tuple[int | None, int | None]] = {}  # bigram attribute rows
-        self._parts: dict[str, np.ndarray | None] = {}  # attribute -> its contribution (None: unknown)
+        self._part_index: dict[str, int] = {"": 0}  # attribute -> its row of _part_vec
+        self._part_vec = np.zeros((4096, 2 * self.window + 1, n_labels), dtype=np.float64)
+        self._vrow: list[int] = []  # per row: the word's row of _vec
+        self._sig_rows: dict[tuple[str, ...], int] = {}  # a word's known attributes -> row of _vec
         self._vec = np.zeros((1024, 2 * self.window + 1, n_labels), dtype=np.float64)
         w = self.weights
         self._bias = w.vector(["bias"])
         self._bos = w.vector(["BOS"])
         self._eos = w.vector(["EOS"])
         self._pad = {d: w.vector([f"{d}:PAD"]) for d in self.offsets}
+        # attributes x of a word such that the model knows x or a neighbour's "d:x"
+        self._known_bases = frozenset(_OFFSET.sub("", a, count=1) for a in w.attr_index)
         self._bigram_firsts = frozenset(a[3:].split("|", 1)[0] for a in w.attr_index if a.startswith(("b-=", "b+=")))
 
     # -- per-word vectors -------------------------------------------------------------------------------
-    def _word_row(self, word: str) -> int:
-        row = self._rows.get(word)
-        if row is not None:
-            return row
-        row = len(self._rows)
-        if row >= len(self._vec):
-            grown = np.zeros((len(self._vec) * 2, *self._vec.shape[1:]), dtype=np.float64)
+    def _add_words(self, words: Sequence[str]) -> None:
+        """Give each new word of ``words`` a row in the per-word lists and its vectors.
+
+        Words whose model-known attributes are the same share one row of ``_vec`` (a rare word's own form
+        is usually unknown to the model, so its vectors depend only on its shape, affixes and clusters).
+        The vectors of all new attribute sets are summed in one vectorised step."""
+        ext, cfg = self.extractor, self.extractor.config
+        known = self._known_bases
+        sig_rows = self._sig_rows
+        new_sigs: list[tuple[str, ...]] = []
+        for word in words:
+            if word in self._rows:
+                continue
+            norm, prefix, core_al, core, shape = word_info(word)
+            local = [f"w={norm}", f"c={core_al}", f"s={core}", f"sh={shape}"]
+            if prefix:
+                local.append(f"pf={prefix}")
+            if core_al != core:
+                local.append("al")
+            if cfg.triggers:
+                trig = trigger_class(norm)
+                if trig:
+                    local.append(f"t={trig}")
+            clus = ext._cluster(norm, core_al, core) if cfg.clusters else None
+            if clus:
+                a, b, c = clus
+                local.extend((f"k1={a}", f"k2={b}", f"k3={c}"))
+            elif shape == "ar":
+                local.append("k=none")
+            sig = tuple([x for x in (*local, *_affix_features(norm, core)) if x in known])
+            vrow = sig_rows.get(sig)
+            if vrow is None:
+                vrow = sig_rows[sig] = len(sig_rows)
+                new_sigs.append(sig)
+            self._rows[word] = len(self._vrow)
+            self._vrow.append(vrow)
+            self._core_al.append(core_al)
+            self._norm.append(norm)
+            self._bfirst.append(core_al in self._bigram_firsts)
+        if not new_sigs:
+            return
+        # every new attribute set's vectors: the sum of its attributes' parts (part 0 is all zeros)
+        first = len(sig_rows) - len(new_sigs)
+        need = len(sig_rows)
+        if need > len(self._vec):
+            grown = np.zeros((max(need, 2 * len(self._vec)), *self._vec.shape[1:]), dtype=np.float64)
             grown[: len(self._vec)] = self._vec
             self._vec = grown
-        ext, cfg, w = self.extractor, self.extractor.config, self.weights
-        norm, prefix, core_al, core, shape = word_info(word)
-        local = [f"w={norm}", f"c={core_al}", f"s={core}", f"sh={shape}"]
-        if prefix:
-            local.append(f"pf={prefix}")
-        if core_al != core:
-            local.append("al")
-        if cfg.triggers:
-            trig = trigger_class(norm)
-            if trig:
-                local.append(f"t={trig}")
-        clus = ext._cluster(norm, core_al, core) if cfg.clusters else None
-        if clus:
-            a, b, c = clus
-            local.extend((f"k1={a}", f"k2={b}", f"k3={c}"))
-        elif shape == "ar":
-            local.append("k=none")
-        vec = self._vec[row]
-        vec[:] = 0.0
-        parts = self._parts
-        for x in (*local, *_affix_features(norm, core)):
-            part = parts.get(x, _MISSING)
-            if part is _MISSING:
-                part = parts[x] = self._attribute_part(x)
-            if part is not None:
-                vec += part
-        self._rows[word] = row
-        self._core_al.append(core_al)
-        self._norm.append(norm)
-        self._bfirst.append(core_al in self._bigram_firsts)
-        return row
+        index = self._part_index
+        idx: list[int] = []
+        starts: list[int] = []
+        for sig in new_sigs:
+            starts.append(len(idx))
+            idx.append(0)
+            for x in sig:
+                i = index.get(x)
+                if i is None:
+                    i = index[x] = self._new_part(x)
+                idx.append(i)
+        self._vec[first:need] = np.add.reduceat(self._part_vec[np.asarray(idx)], np.asarray(starts), axis=0)
 
-    def _attribute_part(self, x: str) -> np.ndarray | None:
-        """What a word's attribute ``x`` adds to its cached vectors: its weights at the centre slot and, for
-        the attributes neighbours see (``_EXPORTED``), the weights of ``d:x`` at slot ``d``; None if the
-        model knows none of them."""
+    def _new_part(self, x: str) -> int:
+        i = len(self._part_index)
+        if i >= len(self._part_vec):
+            grown = np.zeros((2 * len(self._part_vec), *self._part_vec.shape[1:]), dtype=np.float64)
+            grown[: len(self._part_vec)] = self._part_vec
+            self._part_vec = grown
+        self._part_vec[i] = self._attribute_part(x)
+        return i
+
+    def _attribute_part(self, x: str) -> np.ndarray:
+        """What a word's attribute ``x`` adds to its vectors: its weights at the centre slot and, for the
+        attributes neighbours see (``_EXPORTED``), the weights of ``d:x`` at slot ``d`` (zero where the
+        model does not know the attribute)."""
         ai, state = self.weights.attr_index, self.weights.state
         part = np.zeros(self._vec.shape[1:], dtype=np.float64)
-        known = False
         i = ai.get(x)
         if i is not None:
             part[self.window] = state[i]
-            known = True
         if x.startswith(_EXPORTED):
             for d in self.offsets:
                 i = ai.get(f"{d}:{x}")
                 if i is not None:
                     part[d + self.window] = state[i]
-                    known = True
-        return part if known else None
+        return part
 
     # -- sentences ----------------------------------------------------------------------------------------
     def emissions(self, words: Sequence[str]) -> np.ndarray:
@@ -259,17 +291,21 @@ class FastTagger:
             self._core_al.clear()
             self._norm.clear()
             self._bfirst.clear()
-            self._parts.clear()
+            self._vrow.clear()
             self._pairs.clear()
+            if len(self._sig_rows) > self.max_words:
+                self._sig_rows.clear()
         get = self._rows.get
         rows = [get(x) for x in words]
         if None in rows:
-            rows = [r if r is not None else self._word_row(x) for r, x in zip(rows, words)]
+            self._add_words(words)
+            rows = [get(x) for x in words]
         lens = np.asarray(lengths, dtype=np.intp)
         starts = np.cumsum(lens) - lens
         slen = np.repeat(lens, lens)
         pos = np.arange(n, dtype=np.intp) - np.repeat(starts, lens)
-        vec = self._vec[np.asarray(rows, dtype=np.intp)]
+        vrow = self._vrow
+        vec = self._vec[np.asarray([vrow[r] for r in rows], dtype=np.intp)]
         win = self.window
         em = vec[:, win] + self._bias
         flat = np.arange(n, dtype=np.intp)

@@ -83,13 +83,10 @@ def _name_key(words: Sequence[str]) -> tuple[str, ...] | None:
 
 
 @functools.lru_cache(maxsize=200_000)
-def _word_keys(word: str) -> tuple[str | None, str | None]:
-    """(key as a later word of a name, key as its first word: proclitics off) of a raw word; None, None
-    for a word that is not Arabic letters."""
-    norm, *_, shape = word_info(word)
-    if shape != "ar":
-        return None, None
-    return norm, (split_proclitics(norm)[1] if clitic_length(word) else norm)
+def _ar_norm(word: str) -> str | None:
+    """The feature-normalised form of an Arabic-letter word; None for any other word."""
+    info = word_info(word)
+    return info[0] if info[4] == "ar" else None
 
 
 def propagate_names(doc_words: Sequence[Sequence[str]], doc_tags: Sequence[Sequence[str]],
@@ -130,11 +127,14 @@ def propagate_names(doc_words: Sequence[Sequence[str]], doc_tags: Sequence[Seque
     firsts = {k[0] for k in patterns}
     for words, tags in zip(doc_words, out):
         # per word: its key as the first word of a name (proclitics off) and as a later word
-        keys = [_word_keys(w) for w in words]
-        fk = [k[1] for k in keys]
-        if firsts.isdisjoint(fk):  # no name of the document can start in this sentence
+        nk = [_ar_norm(w) for w in words]
+        # the key of a word as the first word of a name matters only where it can be a pattern's first
+        fk: list[str | None] = [None] * len(words)
+        for i, k in enumerate(nk):
+            if k is not None and (k in firsts or split_proclitics(k)[1] in firsts):
+                fk[i] = split_proclitics(k)[1] if clitic_length(words[i]) else k
+        if firsts.isdisjoint(fk):  # no name of the document starts in this sentence
             continue
-        nk = [k[0] for k in keys]
 
         def key_at(i: int, n: int) -> tuple[str, ...] | None:
             rest = nk[i + 1:i + n]
@@ -174,7 +174,8 @@ def propagate_names(doc_words: Sequence[Sequence[str]], doc_tags: Sequence[Seque
 
 
 def complete_from_gazetteer(doc_words: Sequence[Sequence[str]], doc_tags: Sequence[Sequence[str]],
-                            gazetteer: Gazetteer) -> list[list[str]]:
+                            gazetteer: Gazetteer,
+                            doc_norms: Sequence[Sequence[str]] | None = None) -> list[list[str]]:
     """Tag gazetteer names the CRF left untagged (used with the mined organisation names).
 
     A longest gazetteer match whose words are all ``O`` gets the entry's label if that label is one of
@@ -188,13 +189,19 @@ def complete_from_gazetteer(doc_words: Sequence[Sequence[str]], doc_tags: Sequen
         doc_words: sentences (raw words) of one document.
         doc_tags: IOB2 tags, same shape.
         gazetteer: the entries to complete from.
+        doc_norms: optional, the words' :func:`akhbar.entities.features.word_info` forms (computed if
+            not given).
     Returns:
         new tags, same shape.
     """
     nat = nationality_adjectives()
     out = [list(t) for t in doc_tags]
-    for words, tags in zip(doc_words, out):
-        norms = [word_info(w)[0] for w in words]
+    if doc_norms is None:
+        doc_norms = [[word_info(w)[0] for w in words] for words in doc_words]
+    for words, tags, norms in zip(doc_words, out, doc_norms):
+        if not gazetteer.firsts.intersection(norms) and not any(
+                split_proclitics(x)[1] in gazetteer.firsts for x in norms):
+            continue  # no entry can start in this sentence
         gaz = [t or "O" for t in gazetteer.match(norms)]
         for lab, s, e in chunks(gaz):
             if all(t == "O" for t in tags[s:e]):
