@@ -80,6 +80,7 @@ class TreeRss:
         self.period = period_seconds
         self.peak_mib = 0.0
         self.peak_processes = 0
+        self.per_process: dict[int, dict] = {}  # pid -> role, peak MiB, CPU seconds (last sample)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
         self._thread.start()
@@ -94,7 +95,19 @@ class TreeRss:
             total = 0
             for p in procs:
                 try:
-                    total += p.memory_info().rss
+                    rss = p.memory_info().rss
+                    cpu = p.cpu_times()
+                    if p.pid not in self.per_process:
+                        cmd = " ".join(p.cmdline())
+                        role = ("flow process" if p.pid == self.root.pid else
+                                "text worker" if "spawn_main" in cmd else
+                                "dask worker" if "dask" in cmd or "distributed" in cmd else
+                                "other (" + cmd[:40] + ")")
+                        self.per_process[p.pid] = {"role": role, "peak": 0.0, "cpu": 0.0}
+                    rec = self.per_process[p.pid]
+                    rec["peak"] = max(rec["peak"], rss / 2**20)
+                    rec["cpu"] = cpu.user + cpu.system
+                    total += rss
                 except ps.NoSuchProcess:
                     pass
             if total / 2**20 > self.peak_mib:
@@ -150,6 +163,10 @@ def run_cli(api_url: str, paths: list[str], runner: str, batch_size: int, worker
     print(f"{'prefect start-up etc.':<22}{wall - flow_s:>9.2f}   (process start, imports, flow-run bookkeeping)")
     print(f"{'total':<22}{wall:>9.2f}{n / wall:>10.1f}{mb / wall:>8.2f}")
     print(f"peak RSS of the process tree: {peak:.0f} MiB ({rss.peak_processes} processes at the peak); {storage}")
+    for rec in sorted(rss.per_process.values(), key=lambda r: -r["cpu"]):
+        if rec["cpu"] >= 0.5:
+            print(f"  {rec['role']:<40} CPU {rec['cpu']:8.1f} s ({rec['cpu'] * 1000 / max(n, 1):.2f} ms/doc)"
+                  f"  peak RSS {rec['peak']:6.0f} MiB")
     return {"label": label, "runner": runner, "docs": n, "mb": mb, "wall": wall, "flow": flow_s, "peak_mib": peak,
             "stages": s["stage_seconds"]}
 
