@@ -273,12 +273,16 @@ class FastTagger:
         weights of the features :meth:`FeatureExtractor.sentence` gives that word."""
         return self.emissions_flat(list(words), [len(words)])
 
-    def emissions_flat(self, words: Sequence[str], lengths: Sequence[int]) -> np.ndarray:
+    def emissions_flat(self, words: Sequence[str], lengths: Sequence[int],
+                       side: dict[str, list] | None = None) -> np.ndarray:
         """State scores of many sentences laid end to end.
 
         Args:
             words: the raw words of all sentences, in order (``sum(lengths)`` of them).
             lengths: words per sentence.
+            side: optional dict that receives, per word, ``"norms"`` (the feature-normalised forms) and
+                ``"orgnames"`` (the mined organisation names' BIO tags, if that group is on), for the
+                post-passes of :class:`akhbar.entities.tagger.DocumentTagger`.
         Returns:
             float64 array (len(words), n_labels), rows in the order of ``words``.
         """
@@ -342,8 +346,13 @@ class FastTagger:
             norms = [norm_of[r] for r in rows]
             ends = (np.repeat(starts + lens, lens)).tolist()
             pos_l = pos.tolist()
+            if side is not None:
+                side.setdefault("norms", []).extend(norms)
             for key, gaz in gazetteers:
-                for m, tag in enumerate(gaz.match(norms, ends)):
+                tags = gaz.match(norms, ends)
+                if side is not None and key == "o=":
+                    side.setdefault("orgnames", []).extend(tags)
+                for m, tag in enumerate(tags):
                     if not tag:
                         continue
                     i = ai.get(f"{key}{tag}")
@@ -362,11 +371,12 @@ class FastTagger:
             np.add.at(em, np.asarray(at), w.state[np.asarray(idx)])
         return em
 
-    def tag_sentences(self, sentences: Sequence[Sequence[str]], max_words: int = 50_000) -> list[list[str]]:
+    def tag_sentences(self, sentences: Sequence[Sequence[str]], max_words: int = 50_000,
+                      side: dict[str, list] | None = None) -> list[list[str]]:
         """IOB2 tags of each sentence (raw words), as the first-pass crfsuite model would tag them.
 
         Sentences are scored ``max_words`` words at a time (bounding the temporary arrays) and decoded
-        together, shortest with shortest.
+        together, shortest with shortest. ``side``: see :meth:`emissions_flat` (flat over all words).
         """
         labels = self.weights.labels
         ems: list[np.ndarray] = []
@@ -378,7 +388,7 @@ class FastTagger:
                 j += 1
             group = sentences[i:j]
             lens = [len(s) for s in group]
-            em = self.emissions_flat([x for s in group for x in s], lens)
+            em = self.emissions_flat([x for s in group for x in s], lens, side)
             ems.extend(np.split(em, np.cumsum(lens)[:-1]) if len(group) > 1 else [em])
             i = j
         order = sorted(range(len(ems)), key=lambda k: len(ems[k]))

@@ -175,7 +175,8 @@ def propagate_names(doc_words: Sequence[Sequence[str]], doc_tags: Sequence[Seque
 
 def complete_from_gazetteer(doc_words: Sequence[Sequence[str]], doc_tags: Sequence[Sequence[str]],
                             gazetteer: Gazetteer,
-                            doc_norms: Sequence[Sequence[str]] | None = None) -> list[list[str]]:
+                            doc_norms: Sequence[Sequence[str]] | None = None,
+                            doc_matches: Sequence[Sequence[str | None]] | None = None) -> list[list[str]]:
     """Tag gazetteer names the CRF left untagged (used with the mined organisation names).
 
     A longest gazetteer match whose words are all ``O`` gets the entry's label if that label is one of
@@ -191,6 +192,7 @@ def complete_from_gazetteer(doc_words: Sequence[Sequence[str]], doc_tags: Sequen
         gazetteer: the entries to complete from.
         doc_norms: optional, the words' :func:`akhbar.entities.features.word_info` forms (computed if
             not given).
+        doc_matches: optional, ``gazetteer.match`` of each sentence's norms (computed if not given).
     Returns:
         new tags, same shape.
     """
@@ -198,11 +200,12 @@ def complete_from_gazetteer(doc_words: Sequence[Sequence[str]], doc_tags: Sequen
     out = [list(t) for t in doc_tags]
     if doc_norms is None:
         doc_norms = [[word_info(w)[0] for w in words] for words in doc_words]
-    for words, tags, norms in zip(doc_words, out, doc_norms):
-        if not gazetteer.firsts.intersection(norms) and not any(
-                split_proclitics(x)[1] in gazetteer.firsts for x in norms):
-            continue  # no entry can start in this sentence
-        gaz = [t or "O" for t in gazetteer.match(norms)]
+    if doc_matches is None:
+        doc_matches = [gazetteer.match(norms) for norms in doc_norms]
+    for words, tags, norms, matches in zip(doc_words, out, doc_norms, doc_matches):
+        if not any(matches):
+            continue
+        gaz = [t or "O" for t in matches]
         for lab, s, e in chunks(gaz):
             if all(t == "O" for t in tags[s:e]):
                 qualified = e < len(words) and tags[e] == "O" and norms[e] in nat
@@ -267,13 +270,24 @@ class DocumentTagger:
             per document, IOB2 tags of the same shape.
         """
         fast = self._fast()
+        norms: list[list[list[str]] | None] = [None] * len(docs)
+        orgs: list[list[list[str | None]] | None] = [None] * len(docs)
         if fast is not None:
-            flat = fast.tag_sentences([s for d in docs for s in d])
+            side: dict[str, list] = {}
+            flat = fast.tag_sentences([s for d in docs for s in d], side=side)
             first: list[list[list[str]]] = []
-            i = 0
-            for d in docs:
+            i = w = 0
+            for k, d in enumerate(docs):
                 first.append(flat[i:i + len(d)])
                 i += len(d)
+                if "norms" in side:
+                    bounds = [w]
+                    for s in d:
+                        bounds.append(bounds[-1] + len(s))
+                    norms[k] = [side["norms"][a:b] for a, b in zip(bounds, bounds[1:])]
+                    if "orgnames" in side:
+                        orgs[k] = [side["orgnames"][a:b] for a, b in zip(bounds, bounds[1:])]
+                    w = bounds[-1]
         else:
             first = []
             for d in docs:
@@ -285,9 +299,9 @@ class DocumentTagger:
                             for f, row in zip(feats, counts)]
                 first.append(tags)
         out = []
-        for d, tags in zip(docs, first):
+        for d, tags, dn, do in zip(docs, first, norms, orgs):
             if self.complete_orgs and self.extractor.orgnames is not None:
-                tags = complete_from_gazetteer(d, tags, self.extractor.orgnames)
+                tags = complete_from_gazetteer(d, tags, self.extractor.orgnames, dn, do)
             if self.propagate:
                 tags = propagate_names(d, tags)
             out.append(tags)
