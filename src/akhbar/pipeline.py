@@ -124,9 +124,11 @@ def entities_batch(documents: pl.DataFrame, tokens: pl.DataFrame) -> pl.DataFram
         tokens: the batch's tokens (schema TOKENS), as from :func:`tokenise_batch`.
     """
     args = []
+    needed = tokens.select("doc_id", "sentence_index", "start_char", "end_char", "text", "kind", "prefix")
     for chunk in _chunks(documents):
         ids = chunk.get_column("doc_id")
-        args.append((chunk, tokens.filter(pl.col("doc_id").is_in(ids.implode()))))
+        # only what the recogniser reads crosses to the worker process
+        args.append((chunk.select("doc_id", "raw_text"), needed.filter(pl.col("doc_id").is_in(ids.implode()))))
     parts = map_chunks(_entities_chunk, args)
     return pl.concat(parts, how="vertical")
 
