@@ -109,3 +109,24 @@ def test_gazetteer_match_with_sentence_ends_equals_matching_each_sentence():
     ends = [2, 2, 5, 5, 5]
     assert gaz.match(s1 + s2, ends) == gaz.match(s1) + gaz.match(s2)
     assert gaz.match(s1 + s2) == [None, "B-ORG", "I-ORG", None, "B-LOC"]  # without ends it crosses
+
+
+def test_concurrent_tagging_from_threads_gives_the_same_tags(tagger, dev_docs):
+    """The thread runner without worker processes shares one recogniser between task threads."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    sents = [s for d in dev_docs for s in d]
+    expected = FastTagger(tagger.extractor, tagger.pass1).tag_sentences(sents)
+    shared = FastTagger(tagger.extractor, tagger.pass1, max_words=2000)  # clears its caches often
+    parts = [list(range(k, len(sents), 4)) for k in range(4)]
+
+    def run(idx: list[int]) -> list[list[str]]:
+        out = []
+        for j in range(0, len(idx), 3):  # many small calls interleave the threads
+            out.extend(shared.tag_sentences([sents[i] for i in idx[j:j + 3]]))
+        return out
+
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(run, parts))
+    for idx, got in zip(parts, results):
+        assert got == [expected[i] for i in idx]

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import struct
+import threading
 from collections.abc import Sequence
 
 import numpy as np
@@ -161,6 +162,9 @@ class FastTagger:
         self.offsets = [d for d in range(-self.window, self.window + 1) if d]
         n_labels = len(self.weights.labels)
         self.max_words = max_words
+        # the per-word lists must stay aligned: one tagging call at a time (the thread runner without
+        # worker processes shares the recogniser between task threads)
+        self._lock = threading.Lock()
         self._rows: dict[str, int] = {}
         self._core_al: list[str] = []  # per row: the word's form with proclitics off, article kept
         self._norm: list[str] = []  # per row: the feature-normalised word
@@ -271,11 +275,13 @@ class FastTagger:
     def emissions(self, words: Sequence[str]) -> np.ndarray:
         """State scores (n_words, n_labels) of one sentence: for every word and label, the sum of the model
         weights of the features :meth:`FeatureExtractor.sentence` gives that word."""
-        return self.emissions_flat(list(words), [len(words)])
+        with self._lock:
+            return self.emissions_flat(list(words), [len(words)])
 
     def emissions_flat(self, words: Sequence[str], lengths: Sequence[int],
                        side: dict[str, list] | None = None) -> np.ndarray:
-        """State scores of many sentences laid end to end.
+        """State scores of many sentences laid end to end (callers hold ``self._lock``: it updates the
+        per-word caches).
 
         Args:
             words: the raw words of all sentences, in order (``sum(lengths)`` of them).
@@ -378,6 +384,11 @@ class FastTagger:
         Sentences are scored ``max_words`` words at a time (bounding the temporary arrays) and decoded
         together, shortest with shortest. ``side``: see :meth:`emissions_flat` (flat over all words).
         """
+        with self._lock:
+            return self._tag_sentences(sentences, max_words, side)
+
+    def _tag_sentences(self, sentences: Sequence[Sequence[str]], max_words: int,
+                       side: dict[str, list] | None) -> list[list[str]]:
         labels = self.weights.labels
         ems: list[np.ndarray] = []
         i = 0
