@@ -78,7 +78,7 @@ def ingest_flow(
     paths: list[str],
     warehouse_dir: str = "warehouse",
     published: date | None = None,
-    batch_size_docs: int = 500,
+    batch_size_docs: int = 1000,
     parquet_root: str | None = None,
     max_in_flight: int = 3,
     lock_timeout_seconds: float = 30.0,

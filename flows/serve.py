@@ -59,7 +59,7 @@ def serve_parameters(
     *,
     warehouse_dir: Path | str,
     published: date | None = None,
-    batch_size_docs: int = 500,
+    batch_size_docs: int = 1000,
     parquet_root: str | None = None,
     max_in_flight: int = 3,
     lock_timeout_seconds: float = 30.0,

@@ -55,7 +55,7 @@ class AkhbarSettings(BaseSettings):
         default=None,
         description="Where Parquet tables live: a local folder or an fsspec URL; default <warehouse_dir>/parquet.",
     )
-    batch_size_docs: int = Field(default=500, ge=1, description="Documents per batch task.")
+    batch_size_docs: int = Field(default=1000, ge=1, description="Documents per batch task.")
     task_runner: Literal["threads", "dask"] = Field(default="threads")
     max_workers: int = Field(default=2, ge=1, description="Threads (or Dask workers) for batch tasks.")
     worker_processes: int = Field(
