@@ -64,6 +64,7 @@ from akhbar.normalise import (
 )
 
 __all__ = [
+    "document_runs",
     "TOKEN_FRAME_SCHEMA",
     "TOKEN_PATTERN",
     "Token",
@@ -816,12 +817,23 @@ def frame_to_token_lists(tokens: pl.DataFrame) -> dict[str, list[Token]]:
     out: dict[str, list[Token]] = {}
     if tokens.height == 0:
         return out
-    id_col = tokens.get_column("doc_id")
-    change = (id_col != id_col.shift(1)).fill_null(True).to_numpy()
-    bounds = np.flatnonzero(change).tolist() + [tokens.height]
-    ids = id_col.gather(bounds[:-1]).to_list()
     rows = tokens.select(list(TOKEN_FRAME_SCHEMA)[1:]).rows()
     make = Token
-    for doc, a, b in zip(ids, bounds[:-1], bounds[1:], strict=True):
+    for doc, a, b in document_runs(tokens):
         out.setdefault(doc, []).extend([make(*r) for r in rows[a:b]])
     return out
+
+
+def document_runs(frame: pl.DataFrame) -> list[tuple[str, int, int]]:
+    """The runs of equal ``doc_id`` in a frame, in row order: ``(doc_id, start_row, end_row)``, end exclusive.
+
+    >>> document_runs(pl.DataFrame({"doc_id": ["a", "a", "b"]}))
+    [('a', 0, 2), ('b', 2, 3)]
+    """
+    if frame.height == 0:
+        return []
+    id_col = frame.get_column("doc_id")
+    change = (id_col != id_col.shift(1)).fill_null(True).to_numpy()
+    bounds = np.flatnonzero(change).tolist() + [frame.height]
+    ids = id_col.gather(bounds[:-1]).to_list()
+    return list(zip(ids, bounds[:-1], bounds[1:], strict=True))

@@ -15,11 +15,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-import numpy as np
 import polars as pl
 
 from akhbar.entities.canonical import entity_id
 from akhbar.entities.recogniser import EntityMention, Recogniser, TokenColumns, get_recogniser
+from akhbar.tokenise import document_runs
 
 if TYPE_CHECKING:  # pragma: no cover
     from akhbar.tokenise import Token
@@ -108,14 +108,9 @@ _TOKEN_COLUMNS = ("sentence_index", "start_char", "end_char", "text", "kind", "p
 def _token_columns(tokens: pl.DataFrame) -> dict[str, TokenColumns]:
     """doc_id -> TokenColumns of a tokens frame whose documents' rows are contiguous."""
     out: dict[str, TokenColumns] = {}
-    if tokens.height == 0:
-        return out
-    ids = tokens.get_column("doc_id")
-    change = (ids != ids.shift(1)).fill_null(True).to_numpy()
-    bounds = np.flatnonzero(change).tolist() + [tokens.height]
-    names = ids.gather(bounds[:-1]).to_list()
-    lists = [tokens.get_column(c).to_list() for c in _TOKEN_COLUMNS]
-    for doc, a, b in zip(names, bounds[:-1], bounds[1:], strict=True):
+    runs = document_runs(tokens)
+    lists = [tokens.get_column(c).to_list() for c in _TOKEN_COLUMNS] if runs else []
+    for doc, a, b in runs:
         if doc in out:
             raise ValueError(f"tokens of document {doc} are not contiguous")
         out[doc] = TokenColumns(*(col[a:b] for col in lists))
