@@ -133,6 +133,18 @@ def _wait_for_final_states(url: str, flow_run_ids: list[str], timeout_seconds: f
         time.sleep(1)
 
 
+def _wait_for_flow_processes_to_exit(proc: subprocess.Popen, timeout_seconds: float = 60) -> None:
+    """Wait until the serve process has no child processes (each flow run is one): a flow-run process that
+    has reported Completed but not exited yet is marked Cancelled when the serve process is stopped."""
+    import psutil
+
+    deadline = time.monotonic() + timeout_seconds
+    with contextlib.suppress(psutil.NoSuchProcess):
+        parent = psutil.Process(proc.pid)
+        while parent.children(recursive=True) and time.monotonic() < deadline:
+            time.sleep(0.5)
+
+
 def _drop(files: list[Path], inbox: Path, folder: str, copies: dict[str, Path] | None = None) -> None:
     """Put ``files`` (and renamed ``copies``) into ``inbox/folder`` at once: they are written into a hidden
     folder (sources skip hidden entries) that is then renamed, so a run sees all of a round or none of it."""
@@ -187,6 +199,7 @@ def test_two_scheduled_runs_load_exactly_the_new_documents(prefect_server, wareh
         # the `runs` row is committed before the flow run reports its final state: wait for that report
         # before stopping the serve process (stopping it mid-report would mark the run Cancelled)
         states = _wait_for_final_states(prefect_server.api_url, [r["flow_run_id"] for r in runs_2 if r["n_loaded"]])
+        _wait_for_flow_processes_to_exit(proc)
     finally:
         _kill_tree(proc)
     assert set(states.values()) == {"COMPLETED"}, states
