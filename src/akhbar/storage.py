@@ -27,6 +27,7 @@ import fcntl
 import json
 import os
 import shutil
+import sys
 import time
 import urllib.parse
 from collections.abc import Iterator, Sequence
@@ -271,6 +272,9 @@ class Warehouse:
             rejected: rows for ``rejected_documents`` (run_id filled in here).
             validation: rows for ``validation_results``.
             fail_before_commit: testing hook: raise just before COMMIT (simulates a crash).
+                The environment variable ``AKHBAR_FAULT_PAUSE_BEFORE_COMMIT_SECONDS`` (a fault-injection
+                hook for tests that kill a run) makes the load print a line to stderr and sleep that many
+                seconds inside the open transaction, just before COMMIT.
         Raises:
             WarehouseError: DuckDB refused the load; the transaction was rolled back.
         """
@@ -323,6 +327,10 @@ class Warehouse:
             self._create_views(con)
             if fail_before_commit:
                 raise WarehouseError("fail_before_commit requested (test hook)")
+            pause = float(os.environ.get("AKHBAR_FAULT_PAUSE_BEFORE_COMMIT_SECONDS") or 0)
+            if pause > 0:  # fault-injection hook: lets a test kill the run at a known point inside the load
+                print(f"akhbar: pausing {pause:g} s before COMMIT of run {run_id}", file=sys.stderr, flush=True)
+                time.sleep(pause)
             con.execute("COMMIT")
         except Exception as exc:
             with contextlib.suppress(Exception):
