@@ -6,7 +6,8 @@ user would (`akhbar run --task-runner threads|dask --json`). For each run it pri
 tokenise [normalise included], entities, dates, validate, parquet, load) and in total: seconds, docs/s,
 MB/s (UTF-8 bytes of the loaded raw_text), the Prefect start-up/orchestration time outside the flow body,
 and the peak RSS of the whole process tree (the CLI process plus Dask's worker processes), sampled
-every 0.2 s with psutil. Summed RSS counts shared pages once per process, so it over-states a little.
+every 0.2 s with psutil. Summed RSS counts shared pages once per process, so it over-states a little; the
+summed PSS (proportional set size, sampled every second) splits them between the processes that map them.
 
 The naive design (one Prefect task per document, all text stages in it) and the batched design (one task
 per batch of documents, same functions) run on the same small slice with the same 2-thread runner; only the
@@ -81,6 +82,11 @@ class TreeRss:
         self.peak_mib = 0.0
         self.peak_processes = 0
         self.per_process: dict[int, dict] = {}  # pid -> role, peak MiB, CPU seconds (last sample)
+        self.samples: list[tuple[float, dict[str, float]]] = []  # (seconds since start, MiB per role)
+        self.peak_split: dict[str, float] = {}  # MiB per role at the peak of the sum
+        self._t0 = time.perf_counter()
+        self._n = 0
+        self.peak_pss_mib = 0.0  # proportional set size: shared pages split between the processes mapping them
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
         self._thread.start()
@@ -93,6 +99,10 @@ class TreeRss:
             except ps.NoSuchProcess:
                 break
             total = 0
+            by_role: dict[str, float] = {}
+            pss_total = 0
+            take_pss = self._n % 5 == 0  # smaps is slow to read: PSS every fifth sample (1 s)
+            self._n += 1
             for p in procs:
                 try:
                     rss = p.memory_info().rss
@@ -108,11 +118,19 @@ class TreeRss:
                     rec["peak"] = max(rec["peak"], rss / 2**20)
                     rec["cpu"] = cpu.user + cpu.system
                     total += rss
+                    if take_pss:
+                        pss_total += p.memory_full_info().pss
+                    role = rec["role"].split(" (")[0]
+                    by_role[role] = by_role.get(role, 0.0) + rss / 2**20
                 except ps.NoSuchProcess:
                     pass
+            self.samples.append((time.perf_counter() - self._t0, by_role))
+            if take_pss:
+                self.peak_pss_mib = max(self.peak_pss_mib, pss_total / 2**20)
             if total / 2**20 > self.peak_mib:
                 self.peak_mib = total / 2**20
                 self.peak_processes = len(procs)
+                self.peak_split = dict(by_role)
             self._stop.wait(self.period)
 
     def stop(self) -> float:
@@ -163,6 +181,15 @@ def run_cli(api_url: str, paths: list[str], runner: str, batch_size: int, worker
     print(f"{'prefect start-up etc.':<22}{wall - flow_s:>9.2f}   (process start, imports, flow-run bookkeeping)")
     print(f"{'total':<22}{wall:>9.2f}{n / wall:>10.1f}{mb / wall:>8.2f}")
     print(f"peak RSS of the process tree: {peak:.0f} MiB ({rss.peak_processes} processes at the peak); {storage}")
+    print(f"  peak PSS of the process tree (sampled every second): {rss.peak_pss_mib:.0f} MiB "
+          "(shared library pages counted once, not once per process)")
+    if rss.samples:
+        at = next(t for t, roles in rss.samples if sum(roles.values()) >= peak - 1e-6)
+        print(f"  at the peak ({at:.0f} s after start): "
+              + ", ".join(f"{role} {mib:.0f} MiB" for role, mib in sorted(rss.peak_split.items())))
+        marks = [rss.samples[min(len(rss.samples) - 1, int(len(rss.samples) * k / 10))] for k in range(1, 11)]
+        print("  tree RSS over the run (MiB, every tenth): "
+              + " ".join(f"{sum(roles.values()):.0f}@{t:.0f}s" for t, roles in marks))
     for rec in sorted(rss.per_process.values(), key=lambda r: -r["cpu"]):
         if rec["cpu"] >= 0.5:
             print(f"  {rec['role']:<40} CPU {rec['cpu']:8.1f} s ({rec['cpu'] * 1000 / max(n, 1):.2f} ms/doc)"

@@ -9,6 +9,7 @@ Batches fan out over the task runner (threads by default, Dask via ``task_runner
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 import uuid
@@ -23,6 +24,7 @@ from prefect.context import get_run_context
 
 from akhbar import schemas
 from akhbar.errors import ValidationFailed
+from akhbar.memory import trim_heap
 from akhbar.parallel import process_pool
 from akhbar.pipeline import Timer, combine_validation, finalise_documents
 from akhbar.sources import iter_source_batches
@@ -129,7 +131,8 @@ def ingest_flow(
     rejected_frames: list[pl.DataFrame] = []
     validation_frames: list[pl.DataFrame] = []
 
-    with wh.lock(lock_timeout_seconds), process_pool(worker_processes):
+    with wh.lock(lock_timeout_seconds), contextlib.ExitStack() as pool_scope:
+        pool_scope.enter_context(process_pool(worker_processes))
         log.info("run %s holds the warehouse lock on %s", run_id, wh.root)
         discarded = wh.recover()
         if discarded:
@@ -211,8 +214,12 @@ def ingest_flow(
             batch_no += 1
             while len(in_flight) >= max_in_flight:
                 drain_one()
+                trim_heap()  # the drained batch's freed pages back to the OS (akhbar.memory)
         while in_flight:
             drain_one()
+            trim_heap()
+        # the text workers are done: stop them (and free their models and caches) before the load
+        pool_scope.close()
 
         rejected = (pl.concat(rejected_frames, how="vertical_relaxed") if rejected_frames
                     else pl.DataFrame(schema={"source_path": pl.String, "reason": pl.String, "detail": pl.String}))

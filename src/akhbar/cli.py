@@ -11,7 +11,7 @@ import json
 import os
 import sys
 import time
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -106,7 +106,7 @@ def run(
             summary = flow(
                 paths=list(paths), warehouse_dir=str(settings.warehouse_dir), published=pub,
                 batch_size_docs=settings.batch_size_docs, parquet_root=settings.parquet_root,
-                max_in_flight=settings.max_workers + 1, lock_timeout_seconds=settings.lock_timeout_seconds,
+                max_in_flight=settings.batches_in_flight, lock_timeout_seconds=settings.lock_timeout_seconds,
                 max_file_bytes=settings.max_file_bytes, max_document_chars=settings.max_document_chars,
                 storage_compatibility_version=settings.storage_compatibility_version, strict=strict,
                 field_names=field_names or None,

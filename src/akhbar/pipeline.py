@@ -11,6 +11,7 @@ validate -> stage Parquet; the flow then loads all staged batches into DuckDB in
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -110,10 +111,22 @@ def tokenise_batch(documents: pl.DataFrame) -> TokenisedBatch:
     return TokenisedBatch(tokens, sentences, time.perf_counter() - t0)
 
 
+#: Documents per call of the recogniser inside a worker: its per-token Python lists live for one call, so
+#: this bounds a worker's working memory (a 500-document chunk is tagged in a few slices).
+ENTITY_SLICE_DOCS = int(os.environ.get("AKHBAR_ENTITY_SLICE_DOCS", "0") or 0) or 125
+
+
 def _entities_chunk(documents: pl.DataFrame, tokens: pl.DataFrame) -> pl.DataFrame:
     from akhbar.entities import recognise_frame
 
-    return schemas.conform(recognise_frame(documents, tokens), schemas.ENTITY_MENTIONS)
+    parts = []
+    for a in range(0, documents.height, ENTITY_SLICE_DOCS):
+        docs = documents.slice(a, ENTITY_SLICE_DOCS)
+        toks = tokens.filter(pl.col("doc_id").is_in(docs.get_column("doc_id").implode()))
+        parts.append(schemas.conform(recognise_frame(docs, toks), schemas.ENTITY_MENTIONS))
+    if not parts:
+        return schemas.conform(recognise_frame(documents, tokens), schemas.ENTITY_MENTIONS)
+    return pl.concat(parts, how="vertical")
 
 
 def entities_batch(documents: pl.DataFrame, tokens: pl.DataFrame) -> pl.DataFrame:

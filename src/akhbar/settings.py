@@ -58,6 +58,9 @@ class AkhbarSettings(BaseSettings):
     batch_size_docs: int = Field(default=1000, ge=1, description="Documents per batch task.")
     task_runner: Literal["threads", "dask"] = Field(default="threads")
     max_workers: int = Field(default=2, ge=1, description="Threads (or Dask workers) for batch tasks.")
+    max_in_flight: int | None = Field(
+        default=None, ge=1,
+        description="Batches submitted and not yet drained (memory of the flow process); default max_workers + 1.")
     worker_processes: int = Field(
         default=2, ge=1, description="Processes for the CPU-bound text stages under the thread runner (2 cores here).")
     dask_address: str | None = Field(default=None, description="tcp://HOST:PORT of a Dask scheduler.")
@@ -69,6 +72,11 @@ class AkhbarSettings(BaseSettings):
         default="v1.0.0",
         description="DuckDB storage version so DuckDB 1.x clients can open the file; None for the newest.",
     )
+
+    @property
+    def batches_in_flight(self) -> int:
+        """``max_in_flight``, or ``max_workers + 1`` when it is not set."""
+        return self.max_in_flight or self.max_workers + 1
 
     @property
     def prefect_home(self) -> Path:

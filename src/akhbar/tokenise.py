@@ -52,6 +52,7 @@ import polars as pl
 
 from akhbar.lang import ar_chars as C
 from akhbar.lang import ar_clitics as K
+from akhbar.caches import word_cache
 from akhbar.normalise import (
     DEFAULT_CONFIG,
     NormaliseConfig,
@@ -287,7 +288,7 @@ def _segment_table() -> dict[str, int]:
     return dict(zip(table.get_column("form").to_list(), table.get_column("code").to_list(), strict=True))
 
 
-@lru_cache(maxsize=262144)
+@word_cache
 def _segment_key(key: str) -> tuple[int, int]:
     """(prefix length, suffix length) for one word: the precomputed table for lexicon forms written without
     hamzated alef, :func:`_segment_rules` otherwise."""

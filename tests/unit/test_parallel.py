@@ -47,3 +47,26 @@ def test_pool_and_inline_give_identical_frames():
     for a, b in zip(inline, pooled):
         assert a.equals(b)
     assert inline[0].height > 400 and inline[2].height > 10 and inline[3].height >= 8
+
+
+def test_trimming_the_workers_heap_changes_no_frame(monkeypatch):
+    docs = _docs()
+    tb = pipeline.tokenise_batch(docs)
+    inline = (tb.tokens, pipeline.entities_batch(docs, tb.tokens), pipeline.dates_batch(docs))
+    monkeypatch.setenv("AKHBAR_TRIM_HEAP", "1")
+    with process_pool(2):
+        tb2 = pipeline.tokenise_batch(docs)
+        pooled = (tb2.tokens, pipeline.entities_batch(docs, tb2.tokens), pipeline.dates_batch(docs))
+    for a, b in zip(inline, pooled):
+        assert a.equals(b)
+
+
+def test_entities_in_slices_equal_one_call(monkeypatch):
+    # a worker tags its chunk a few documents at a time (pipeline.ENTITY_SLICE_DOCS): same mentions
+    docs = _docs()
+    tokens = pipeline.tokenise_batch(docs).tokens
+    whole = pipeline._entities_chunk(docs, tokens)
+    monkeypatch.setattr(pipeline, "ENTITY_SLICE_DOCS", 2)
+    sliced = pipeline._entities_chunk(docs, tokens)
+    assert whole.height > 10
+    assert sliced.equals(whole)

@@ -21,11 +21,13 @@ from __future__ import annotations
 
 import re
 import struct
+from array import array
 import threading
 from collections.abc import Sequence
 
 import numpy as np
 
+from akhbar.caches import WORD_CACHE_SIZE
 from akhbar.entities.crf import CrfModel
 from akhbar.entities.features import _EXPORTED, FeatureExtractor, _affix_features, word_info
 from akhbar.entities.gazetteer import trigger_class
@@ -34,6 +36,14 @@ __all__ = ["CrfWeights", "FastTagger", "viterbi"]
 
 _HEADER = struct.Struct("<4sI4sIIIIIIIII")
 _OFFSET = re.compile(r"^-?[0-9]+:")
+_NO_PAIR: tuple[None, None] = (None, None)
+
+
+def _pack(ids: list[int]) -> bytes:
+    """A list of row numbers as one bytes object (a compact dictionary key)."""
+    return array("i", ids).tobytes()
+
+
 _FEATURE = np.dtype([("type", "<u4"), ("src", "<u4"), ("dst", "<u4"), ("weight", "<f8")])
 
 
@@ -146,14 +156,15 @@ class FastTagger:
     Args:
         extractor: the feature extractor the model was trained with (``context`` must be off).
         model: the trained first-pass model.
-        max_words: distinct word forms whose vectors are cached (the cache is cleared when full);
-            each costs ``(2 * window + 1) * n_labels`` float64s.
+        max_words: distinct word forms whose vectors are cached (the cache is cleared when full); default
+            twice :data:`akhbar.caches.WORD_CACHE_SIZE` (a miss costs about 60 microseconds, the most of any
+            per-word cache); each distinct attribute set costs ``(2 * window + 1) * n_labels`` float64s.
     Raises:
         ValueError: if the extractor's ``context`` group is on, or the model cannot be read
             (see :class:`CrfWeights`).
     """
 
-    def __init__(self, extractor: FeatureExtractor, model: CrfModel, max_words: int = 150_000):
+    def __init__(self, extractor: FeatureExtractor, model: CrfModel, max_words: int = 2 * WORD_CACHE_SIZE):
         if extractor.config.context:
             raise ValueError("the fast tagger does not cover the context feature group")
         self.extractor = extractor
@@ -173,7 +184,7 @@ class FastTagger:
         self._part_index: dict[str, int] = {"": 0}  # attribute -> its row of _part_vec
         self._part_vec = np.zeros((4096, 2 * self.window + 1, n_labels), dtype=np.float64)
         self._vrow: list[int] = []  # per row: the word's row of _vec
-        self._sig_rows: dict[tuple[str, ...], int] = {}  # a word's known attributes -> row of _vec
+        self._sig_rows: dict[bytes, int] = {}  # a word's known attributes (packed part rows) -> row of _vec
         self._vec = np.zeros((1024, 2 * self.window + 1, n_labels), dtype=np.float64)
         w = self.weights
         self._bias = w.vector(["bias"])
@@ -194,7 +205,8 @@ class FastTagger:
         ext, cfg = self.extractor, self.extractor.config
         known = self._known_bases
         sig_rows = self._sig_rows
-        new_sigs: list[tuple[str, ...]] = []
+        index = self._part_index
+        new_sigs: list[list[int]] = []
         for word in words:
             if word in self._rows:
                 continue
@@ -214,11 +226,20 @@ class FastTagger:
                 local.extend((f"k1={a}", f"k2={b}", f"k3={c}"))
             elif shape == "ar":
                 local.append("k=none")
-            sig = tuple([x for x in (*local, *_affix_features(norm, core)) if x in known])
+            # the signature: the rows in _part_vec of the word's model-known attributes, packed as bytes
+            # (a tuple of the attribute strings cost ~1 KB per distinct signature)
+            ids: list[int] = []
+            for x in (*local, *_affix_features(norm, core)):
+                if x in known:
+                    i = index.get(x)
+                    if i is None:
+                        i = index[x] = self._new_part(x)
+                    ids.append(i)
+            sig = _pack(ids)
             vrow = sig_rows.get(sig)
             if vrow is None:
                 vrow = sig_rows[sig] = len(sig_rows)
-                new_sigs.append(sig)
+                new_sigs.append(ids)
             self._rows[word] = len(self._vrow)
             self._vrow.append(vrow)
             self._core_al.append(core_al)
@@ -230,20 +251,17 @@ class FastTagger:
         first = len(sig_rows) - len(new_sigs)
         need = len(sig_rows)
         if need > len(self._vec):
-            grown = np.zeros((max(need, 2 * len(self._vec)), *self._vec.shape[1:]), dtype=np.float64)
+            # doubling, but not far past the cap (the signatures are cleared once they pass max_words)
+            size = max(need, min(2 * len(self._vec), self.max_words + 4096))
+            grown = np.zeros((size, *self._vec.shape[1:]), dtype=np.float64)
             grown[: len(self._vec)] = self._vec
             self._vec = grown
-        index = self._part_index
         idx: list[int] = []
         starts: list[int] = []
-        for sig in new_sigs:
+        for ids in new_sigs:
             starts.append(len(idx))
             idx.append(0)
-            for x in sig:
-                i = index.get(x)
-                if i is None:
-                    i = index[x] = self._new_part(x)
-                idx.append(i)
+            idx.extend(ids)
         self._vec[first:need] = np.add.reduceat(self._part_vec[np.asarray(idx)], np.asarray(starts), axis=0)
 
     def _new_part(self, x: str) -> int:
@@ -305,6 +323,8 @@ class FastTagger:
             self._pairs.clear()
             if len(self._sig_rows) > self.max_words:
                 self._sig_rows.clear()
+        if len(self._pairs) > 2 * self.max_words:
+            self._pairs.clear()
         get = self._rows.get
         rows = [get(x) for x in words]
         if None in rows:
@@ -337,7 +357,10 @@ class FastTagger:
             hit = pairs.get(key)
             if hit is None:
                 pair = f"{key[0]}|{key[1]}"
-                hit = pairs[key] = (ai.get("b-=" + pair), ai.get("b+=" + pair))
+                hit = (ai.get("b-=" + pair), ai.get("b+=" + pair))
+                if hit == _NO_PAIR:
+                    hit = _NO_PAIR  # most pairs: one shared tuple instead of one per pair
+                pairs[key] = hit
             if hit[0] is not None:
                 at.append(k)
                 idx.append(hit[0])

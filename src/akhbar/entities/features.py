@@ -36,6 +36,7 @@ import regex
 
 from akhbar.entities.gazetteer import SPORT_WORDS, Gazetteer, load_gazetteer, trigger_class
 from akhbar.entities.text import feature_norm, split_proclitics
+from akhbar.caches import word_cache
 
 __all__ = ["FeatureConfig", "FeatureExtractor", "doc_features", "load_clusters", "word_info"]
 
@@ -79,7 +80,7 @@ def load_clusters(path: Path = CLUSTERS_PATH) -> dict[str, tuple[str, str, str]]
     return out
 
 
-@functools.lru_cache(maxsize=100_000)
+@word_cache
 def word_info(raw: str) -> tuple[str, str, str, str, str]:
     """Normalised views of one word.
 
@@ -106,7 +107,6 @@ def word_info(raw: str) -> tuple[str, str, str, str, str]:
 _EXPORTED = ("w=", "c=", "g=", "t=", "a=", "o=", "k2=", "k3=", "sh=")
 
 
-@functools.lru_cache(maxsize=100_000)
 def _affix_features(norm: str, core: str) -> tuple[str, ...]:
     ln = len(core)
     out = [f"len={min(ln, 8)}"]

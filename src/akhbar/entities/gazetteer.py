@@ -25,6 +25,7 @@ from pathlib import Path
 import regex
 
 from akhbar.entities.text import feature_norm, split_proclitics
+from akhbar.caches import WORD_CACHE_SIZE
 
 __all__ = [
     "Gazetteer",
@@ -208,7 +209,7 @@ class Gazetteer:
         cache = self._first_forms
         forms = [cache.get(w) for w in norms]
         if None in forms:
-            if len(cache) > 200_000:
+            if len(cache) > WORD_CACHE_SIZE:
                 cache.clear()
             for k, word in enumerate(norms):
                 if forms[k] is None:

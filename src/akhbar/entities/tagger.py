@@ -6,7 +6,6 @@ This is the one tagging path shared by the pipeline's recogniser, ``akhbar train
 
 from __future__ import annotations
 
-import functools
 from collections import Counter
 from collections.abc import Sequence
 
@@ -15,6 +14,7 @@ from akhbar.entities.fastcrf import FastTagger
 from akhbar.entities.features import FeatureExtractor, doc_features, word_info
 from akhbar.entities.gazetteer import Gazetteer, nationality_adjectives
 from akhbar.entities.text import clitic_length, split_proclitics
+from akhbar.caches import word_cache
 
 __all__ = ["DocumentTagger", "doc_label_counts", "consistency_key", "propagate_names",
            "complete_from_gazetteer"]
@@ -82,7 +82,7 @@ def _name_key(words: Sequence[str]) -> tuple[str, ...] | None:
     return tuple(norms)
 
 
-@functools.lru_cache(maxsize=200_000)
+@word_cache
 def _ar_norm(word: str) -> str | None:
     """The feature-normalised form of an Arabic-letter word; None for any other word."""
     info = word_info(word)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import gzip
 from pathlib import Path
+from akhbar.caches import word_cache
 
 __all__ = ["feature_norm", "split_proclitics", "clitic_length", "PROCLITIC_LETTERS"]
 
@@ -40,7 +41,6 @@ _TABLE = {**_DELETE, **_MAP}
 PROCLITIC_LETTERS = "وفبكل"
 
 
-@functools.lru_cache(maxsize=200_000)
 def feature_norm(word: str) -> str:
     """Normalise one word (or any string) for features and keys.
 
@@ -57,7 +57,7 @@ def feature_norm(word: str) -> str:
     return word.translate(_TABLE)
 
 
-@functools.lru_cache(maxsize=200_000)
+@word_cache
 def split_proclitics(norm: str) -> tuple[str, str, str]:
     """Split the proclitics off one normalised word.
 
