@@ -60,7 +60,7 @@ class AkhbarSettings(BaseSettings):
     max_workers: int = Field(default=2, ge=1, description="Threads (or Dask workers) for batch tasks.")
     max_in_flight: int | None = Field(
         default=None, ge=1,
-        description="Batches submitted and not yet drained (memory of the flow process); default max_workers + 1.")
+        description="Batches submitted and not yet drained (memory of the flow process); default max(2, max_workers).")
     worker_processes: int = Field(
         default=2, ge=1, description="Processes for the CPU-bound text stages under the thread runner (2 cores here).")
     dask_address: str | None = Field(default=None, description="tcp://HOST:PORT of a Dask scheduler.")
@@ -75,8 +75,9 @@ class AkhbarSettings(BaseSettings):
 
     @property
     def batches_in_flight(self) -> int:
-        """``max_in_flight``, or ``max_workers + 1`` when it is not set."""
-        return self.max_in_flight or self.max_workers + 1
+        """``max_in_flight``, or ``max(2, max_workers)`` when it is not set (two batches: one in the text
+        workers while the flow validates and writes the other; measured on the scale corpus, docs/scaling.md)."""
+        return self.max_in_flight or max(2, self.max_workers)
 
     @property
     def prefect_home(self) -> Path:
