@@ -9,7 +9,7 @@ from the environment variable ``AKHBAR_WORD_CACHE_SIZE`` (worker processes inher
 
 Functions that are cheaper to recompute than to look up (``feature_norm``, a ``str.translate``) or that
 are rarely asked twice (affix features: a third of calls hit) are not cached. Sizes and their cost in RSS
-and CPU, measured on the scale corpus: ``docs/scaling.md``, "Word caches".
+and CPU, measured on the scale corpus: ``docs/scaling.md``, "Session 3".
 """
 
 from __future__ import annotations
