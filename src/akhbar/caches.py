@@ -32,7 +32,7 @@ def _read_size() -> int:
     if not raw:
         return DEFAULT_WORD_CACHE_SIZE
     try:
-        size = int(raw.replace("_", ""))
+        size = int(raw)
     except ValueError:
         raise ValueError(f"AKHBAR_WORD_CACHE_SIZE must be a whole number of entries, not {raw!r}") from None
     if size < 1:

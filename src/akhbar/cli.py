@@ -42,9 +42,17 @@ def _parse_date(value: Optional[str]) -> Optional[date]:
 
 
 def _settings(warehouse: Optional[Path], **overrides):
+    from pydantic import ValidationError
+
     from akhbar.settings import AkhbarSettings
 
-    s = AkhbarSettings()
+    try:
+        s = AkhbarSettings()
+    except ValidationError as exc:  # a bad AKHBAR_* environment variable: say which, no traceback
+        for err in exc.errors():
+            name = "AKHBAR_" + "_".join(str(part) for part in err["loc"]).upper()
+            console.print(f"[red]akhbar:[/red] {name}={err.get('input')!r}: {err['msg']}", highlight=False)
+        raise typer.Exit(2) from None
     if warehouse is not None:
         s.warehouse_dir = warehouse
     for k, v in overrides.items():

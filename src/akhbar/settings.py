@@ -58,6 +58,9 @@ class AkhbarSettings(BaseSettings):
     batch_size_docs: int = Field(default=1000, ge=1, description="Documents per batch task.")
     task_runner: Literal["threads", "dask"] = Field(default="threads")
     max_workers: int = Field(default=2, ge=1, description="Threads (or Dask workers) for batch tasks.")
+    word_cache_size: int = Field(
+        default=50_000, ge=1,
+        description="Entries per per-word cache in each text worker (read by akhbar.caches at import).")
     max_in_flight: int | None = Field(
         default=None, ge=1,
         description="Batches submitted and not yet drained (memory of the flow process); default max(2, max_workers).")

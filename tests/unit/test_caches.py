@@ -37,7 +37,7 @@ def test_the_default_sizes_every_word_cache():
 
 
 def test_the_environment_variable_sizes_every_word_cache():
-    r = _probe("1_234")
+    r = _probe("1234")
     assert r.returncode == 0, r.stderr[-2000:]
     assert r.stdout.split() == ["1234"] * 5
 
@@ -59,3 +59,24 @@ def test_clear_word_caches_empties_them():
     clear_word_caches()
     assert split_proclitics.cache_info().currsize == 0
     assert split_proclitics("والمانيا") == ("و", "المانيا", "مانيا")
+
+
+def test_the_settings_default_is_the_caches_default():
+    from akhbar.caches import DEFAULT_WORD_CACHE_SIZE
+    from akhbar.settings import AkhbarSettings
+
+    assert AkhbarSettings().word_cache_size == DEFAULT_WORD_CACHE_SIZE
+
+
+def test_the_cli_names_a_bad_setting_in_one_line(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from akhbar.cli import app
+
+    monkeypatch.setenv("AKHBAR_WORD_CACHE_SIZE", "lots")
+    result = CliRunner().invoke(app, ["run", "seeds", "--warehouse", str(tmp_path / "wh")])
+    assert result.exit_code == 2
+    text = " ".join((result.output + (result.stderr if hasattr(result, "stderr") else "")).split())
+    assert "AKHBAR_WORD_CACHE_SIZE='lots'" in text
+    assert "Traceback" not in text
+    assert not (tmp_path / "wh").exists()
