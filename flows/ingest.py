@@ -89,7 +89,7 @@ def ingest_flow(
     published: date | None = None,
     batch_size_docs: int = 1000,
     parquet_root: str | None = None,
-    max_in_flight: int = 3,
+    max_in_flight: int = 2,
     lock_timeout_seconds: float = 30.0,
     max_file_bytes: int = 2 * 1024**3,
     max_document_chars: int = 10_000_000,

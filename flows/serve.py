@@ -61,7 +61,7 @@ def serve_parameters(
     published: date | None = None,
     batch_size_docs: int = 1000,
     parquet_root: str | None = None,
-    max_in_flight: int = 3,
+    max_in_flight: int = 2,
     lock_timeout_seconds: float = 30.0,
     max_file_bytes: int = 2 * 1024**3,
     max_document_chars: int = 10_000_000,
@@ -103,6 +103,7 @@ def serve_ingest(
     cron: str | None = None,
     interval_seconds: float | None = None,
     max_workers: int = 2,
+    max_in_flight: int | None = None,
     deployment_name: str = DEPLOYMENT_NAME,
     limit: int | None = 1,
     **flow_parameters: Any,
@@ -117,6 +118,7 @@ def serve_ingest(
         warehouse_dir: the warehouse every run loads into.
         cron: a cron expression (server's time zone: UTC), e.g. ``"*/15 * * * *"``.
         interval_seconds: or an interval in seconds; exactly one of ``cron`` / ``interval_seconds``.
+        max_in_flight: batches in flight per run (default ``max(2, max_workers)``, as the settings).
         deployment_name: the deployment's name (``akhbar-ingest/<deployment_name>``).
         limit: most scheduled runs executing at once in this process; default 1, since runs of one
             warehouse serialise on its lock anyway (a run queued behind another would only wait).
@@ -130,7 +132,7 @@ def serve_ingest(
     if interval_seconds is not None and interval_seconds <= 0:
         raise ConfigError(f"--interval must be a positive number of seconds, not {interval_seconds}")
     params = serve_parameters(inbox, warehouse_dir=warehouse_dir,
-                              max_in_flight=max_workers + 1, **flow_parameters)
+                              max_in_flight=max_in_flight or max(2, max_workers), **flow_parameters)
     Path(params["paths"][0]).mkdir(parents=True, exist_ok=True)
     url = resolve_api_url(warehouse_dir)
     os.environ["PREFECT_API_URL"] = url

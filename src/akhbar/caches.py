@@ -31,13 +31,13 @@ def _read_size() -> int:
     raw = os.environ.get("AKHBAR_WORD_CACHE_SIZE", "").strip()
     if not raw:
         return DEFAULT_WORD_CACHE_SIZE
+    # parsed exactly as the settings parse it (pydantic), so a value the CLI accepts never fails here
+    from pydantic import PositiveInt, TypeAdapter, ValidationError
+
     try:
-        size = int(raw)
-    except ValueError:
-        raise ValueError(f"AKHBAR_WORD_CACHE_SIZE must be a whole number of entries, not {raw!r}") from None
-    if size < 1:
-        raise ValueError(f"AKHBAR_WORD_CACHE_SIZE must be at least 1, not {size}")
-    return size
+        return TypeAdapter(PositiveInt).validate_python(raw)
+    except ValidationError:
+        raise ValueError(f"AKHBAR_WORD_CACHE_SIZE must be a whole number of entries (at least 1), not {raw!r}") from None
 
 
 #: Entries per per-word-form cache in this process.

@@ -28,6 +28,12 @@ train_app = typer.Typer(no_args_is_help=True, help="Rebuild the shipped models f
 app.add_typer(evaluate_app, name="evaluate")
 app.add_typer(train_app, name="train")
 
+
+@app.callback()
+def _check_settings() -> None:
+    # every command: a bad AKHBAR_* environment variable is refused before any work (see _settings)
+    _settings(None)
+
 console = Console(stderr=True)
 out = Console()
 
@@ -282,7 +288,8 @@ def serve(
     try:
         serve_ingest(
             inbox, warehouse_dir=settings.warehouse_dir, cron=cron, interval_seconds=interval,
-            max_workers=settings.max_workers, published=_parse_date(published),
+            max_workers=settings.max_workers, max_in_flight=settings.batches_in_flight,
+            published=_parse_date(published),
             batch_size_docs=settings.batch_size_docs, parquet_root=settings.parquet_root,
             lock_timeout_seconds=settings.lock_timeout_seconds, max_file_bytes=settings.max_file_bytes,
             max_document_chars=settings.max_document_chars,

@@ -43,7 +43,7 @@ def test_the_environment_variable_sizes_every_word_cache():
 
 
 def test_a_bad_size_is_refused_with_the_variable_named():
-    for bad in ("lots", "0", "-5"):
+    for bad in ("lots", "0", "-5", "1000.5"):
         r = _probe(bad)
         assert r.returncode != 0
         assert "AKHBAR_WORD_CACHE_SIZE" in r.stderr
@@ -80,3 +80,15 @@ def test_the_cli_names_a_bad_setting_in_one_line(tmp_path, monkeypatch):
     assert "AKHBAR_WORD_CACHE_SIZE='lots'" in text
     assert "Traceback" not in text
     assert not (tmp_path / "wh").exists()
+
+
+def test_the_cache_and_the_settings_parse_a_size_alike(monkeypatch):
+    # a value the CLI's settings accept must not fail later in a worker process
+    from akhbar.settings import AkhbarSettings
+
+    for raw, want in (("1000.0", 1000), (" 77 ", 77)):
+        monkeypatch.setenv("AKHBAR_WORD_CACHE_SIZE", raw)
+        assert AkhbarSettings().word_cache_size == want
+        r = _probe(raw)
+        assert r.returncode == 0, r.stderr[-2000:]
+        assert r.stdout.split()[0] == str(want)

@@ -64,9 +64,33 @@ def test_tags_equal_crfsuite_on_dev_articles(tagger, dev_docs):
     fast = FastTagger(tagger.extractor, tagger.pass1, max_words=500)  # the cache is cleared many times
     sents = [s for d in dev_docs for s in d]
     expected = [tagger.pass1.tag(tagger.extractor.sentence(s)) for s in sents]
+    sizes = []
+    for i in range(0, len(sents), 20):  # 20 sentences per call, recording the caches' sizes after each
+        fast.tag_sentences(sents[i:i + 20], max_words=3000)
+        sizes.append((len(fast._rows), len(fast._sig_rows), len(fast._vec)))
     got = fast.tag_sentences(sents, max_words=3000)
     assert got == expected
     assert sum(t != "O" for s in got for t in s) > 300  # the articles do have entities
+    # bounded: words and their signatures are cleared together; a call adds at most its own new words
+    biggest_call = max(sum(len(s) for s in sents[i:i + 20]) for i in range(0, len(sents), 20))
+    assert max(r for r, _, _ in sizes) <= 500 + biggest_call
+    assert all(g <= r for r, g, _ in sizes)  # every cached signature belongs to a cached word
+    assert max(v for _, _, v in sizes) <= 500 + 4096 + biggest_call
+    assert min(r for r, _, _ in sizes[5:]) < 500 < max(r for r, _, _ in sizes)  # it did clear
+
+
+def test_signatures_are_cleared_with_the_words(tagger, dev_docs):
+    # words share signatures, so signatures can be fewer than max_words when the words overflow: they must
+    # still go with them, or they pile up past the cap (and with them the vector table)
+    fast = FastTagger(tagger.extractor, tagger.pass1, max_words=1500)
+    sents = [s for d in dev_docs for s in d]
+    cleared = 0
+    for i in range(0, len(sents), 10):
+        before = len(fast._rows)
+        fast.tag_sentences(sents[i:i + 10])
+        cleared += len(fast._rows) < before
+        assert len(fast._sig_rows) <= len(fast._rows)
+    assert cleared >= 2
 
 
 def test_document_tagger_fast_and_crfsuite_paths_agree(tagger, dev_docs):

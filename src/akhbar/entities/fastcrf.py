@@ -251,7 +251,8 @@ class FastTagger:
         first = len(sig_rows) - len(new_sigs)
         need = len(sig_rows)
         if need > len(self._vec):
-            # doubling, but not far past the cap (the signatures are cleared once they pass max_words)
+            # doubling, but not past the cap by more than one call's new signatures (signatures, at most one
+            # per cached word, are cleared with the words once they pass max_words)
             size = max(need, min(2 * len(self._vec), self.max_words + 4096))
             grown = np.zeros((size, *self._vec.shape[1:]), dtype=np.float64)
             grown[: len(self._vec)] = self._vec
@@ -321,8 +322,8 @@ class FastTagger:
             self._bfirst.clear()
             self._vrow.clear()
             self._pairs.clear()
-            if len(self._sig_rows) > self.max_words:
-                self._sig_rows.clear()
+            # with the rows gone no word points at a signature: clearing both keeps _vec within the cap
+            self._sig_rows.clear()
         if len(self._pairs) > 2 * self.max_words:
             self._pairs.clear()
         get = self._rows.get
