@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from akhbar.errors import ConfigError
+from akhbar.settings import default_in_flight
 from flows.server import ServerError, is_healthy, server_status
 
 __all__ = ["DEPLOYMENT_NAME", "resolve_api_url", "serve_parameters", "serve_ingest"]
@@ -118,7 +119,7 @@ def serve_ingest(
         warehouse_dir: the warehouse every run loads into.
         cron: a cron expression (server's time zone: UTC), e.g. ``"*/15 * * * *"``.
         interval_seconds: or an interval in seconds; exactly one of ``cron`` / ``interval_seconds``.
-        max_in_flight: batches in flight per run (default ``max(2, max_workers)``, as the settings).
+        max_in_flight: batches in flight per run (default :func:`akhbar.settings.default_in_flight`).
         deployment_name: the deployment's name (``akhbar-ingest/<deployment_name>``).
         limit: most scheduled runs executing at once in this process; default 1, since runs of one
             warehouse serialise on its lock anyway (a run queued behind another would only wait).
@@ -132,7 +133,7 @@ def serve_ingest(
     if interval_seconds is not None and interval_seconds <= 0:
         raise ConfigError(f"--interval must be a positive number of seconds, not {interval_seconds}")
     params = serve_parameters(inbox, warehouse_dir=warehouse_dir,
-                              max_in_flight=max_in_flight or max(2, max_workers), **flow_parameters)
+                              max_in_flight=max_in_flight or default_in_flight(max_workers), **flow_parameters)
     Path(params["paths"][0]).mkdir(parents=True, exist_ok=True)
     url = resolve_api_url(warehouse_dir)
     os.environ["PREFECT_API_URL"] = url

@@ -42,6 +42,12 @@ def apply_offline_env(prefect_home: Path | None = None) -> None:
         os.environ["PREFECT_HOME"] = str(prefect_home)
 
 
+def default_in_flight(max_workers: int) -> int:
+    """Batches in flight when none is set: ``max(2, max_workers)`` (one in the text workers while the flow
+    validates and writes the other; measured on the scale corpus, docs/scaling.md)."""
+    return max(2, max_workers)
+
+
 class AkhbarSettings(BaseSettings):
     """All run-time settings. Units are in the field names."""
 
@@ -78,9 +84,8 @@ class AkhbarSettings(BaseSettings):
 
     @property
     def batches_in_flight(self) -> int:
-        """``max_in_flight``, or ``max(2, max_workers)`` when it is not set (two batches: one in the text
-        workers while the flow validates and writes the other; measured on the scale corpus, docs/scaling.md)."""
-        return self.max_in_flight or max(2, self.max_workers)
+        """``max_in_flight``, or :func:`default_in_flight` of ``max_workers`` when it is not set."""
+        return self.max_in_flight or default_in_flight(self.max_workers)
 
     @property
     def prefect_home(self) -> Path:
