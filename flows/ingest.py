@@ -26,7 +26,7 @@ from akhbar import schemas
 from akhbar.errors import ValidationFailed
 from akhbar.memory import trim_heap
 from akhbar.parallel import process_pool
-from akhbar.pipeline import Timer, combine_validation, finalise_documents
+from akhbar.pipeline import Timer, combine_validation
 from akhbar.sources import iter_source_batches
 from akhbar.storage import Warehouse, inputs_json
 from tasks.dates import extract_dates
@@ -153,14 +153,15 @@ def ingest_flow(
             timer.add("entities", ent_s)
             timer.add("dates", dat_s)
             frames = {
-                "documents": finalise_documents(docs, tokenised.tokens, run_id, started_at),
+                "documents": docs,
                 "sentences": tokenised.sentences,
                 "tokens": tokenised.tokens,
                 "entity_mentions": mentions,
                 "date_mentions": dmentions,
             }
-            val_f = validate_batch.submit(frames, run_id)
-            par_f = write_parquet.submit(wh, run_id, batch_no, frames)
+            val_f = validate_batch.submit(frames, run_id, started_at)
+            # after validation: with held frames (akhbar.pipeline.Held) staging also drops them
+            par_f = write_parquet.submit(wh, run_id, batch_no, frames, started_at, wait_for=[val_f])
             val, val_s = val_f.result()
             written, par_s = par_f.result()
             timer.add("validate", val_s)
@@ -207,9 +208,11 @@ def ingest_flow(
                 docs = docs.filter(pl.Series(keep))
             if docs.height == 0:
                 continue
-            tok_f = tokenise_documents.submit(docs)
+            # with a process pool the text workers keep the batch's frames under this key until staged
+            hold = f"{run_id}:{batch_no}"
+            tok_f = tokenise_documents.submit(docs, hold)
             ent_f = extract_entities.submit(docs, tok_f)
-            dat_f = extract_dates.submit(docs)
+            dat_f = extract_dates.submit(docs, hold)
             in_flight.append((batch_no, tok_f, ent_f, dat_f, docs))
             batch_no += 1
             while len(in_flight) >= max_in_flight:

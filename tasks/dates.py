@@ -8,12 +8,12 @@ import polars as pl
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from akhbar.pipeline import dates_batch
+from akhbar.pipeline import Frame, dates_batch
 
 
 @task(name="dates-batch", cache_policy=NO_CACHE)
-def extract_dates(documents: pl.DataFrame) -> tuple[pl.DataFrame, float]:
+def extract_dates(documents: pl.DataFrame, hold: str | None = None) -> tuple[Frame, float]:
     """See :func:`akhbar.pipeline.dates_batch`; returns (date mentions, wall seconds)."""
     t0 = time.perf_counter()
-    out = dates_batch(documents)
+    out = dates_batch(documents, hold)
     return out, time.perf_counter() - t0

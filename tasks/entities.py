@@ -8,11 +8,11 @@ import polars as pl
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from akhbar.pipeline import TokenisedBatch, entities_batch
+from akhbar.pipeline import Frame, TokenisedBatch, entities_batch
 
 
 @task(name="entities-batch", cache_policy=NO_CACHE)
-def extract_entities(documents: pl.DataFrame, tokenised: TokenisedBatch) -> tuple[pl.DataFrame, float]:
+def extract_entities(documents: pl.DataFrame, tokenised: TokenisedBatch) -> tuple[Frame, float]:
     """See :func:`akhbar.pipeline.entities_batch`; returns (mentions, wall seconds)."""
     t0 = time.perf_counter()
     out = entities_batch(documents, tokenised.tokens)

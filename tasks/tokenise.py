@@ -10,6 +10,7 @@ from akhbar.pipeline import TokenisedBatch, tokenise_batch
 
 
 @task(name="tokenise-batch", cache_policy=NO_CACHE)
-def tokenise_documents(documents: pl.DataFrame) -> TokenisedBatch:
-    """See :func:`akhbar.pipeline.tokenise_batch`."""
-    return tokenise_batch(documents)
+def tokenise_documents(documents: pl.DataFrame, hold: str | None = None) -> TokenisedBatch:
+    """See :func:`akhbar.pipeline.tokenise_batch` (``hold``: the batch key under which the text workers keep
+    the frames)."""
+    return tokenise_batch(documents, hold)

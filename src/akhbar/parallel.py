@@ -9,6 +9,11 @@ the flow process runs threads and event loops) and load their models once.
 
 With no pool active (the default, and inside Dask workers, which are processes already) every chunk runs
 in the calling thread.
+
+The pool is ``N`` single-process executors, and chunk ``i`` of a call always runs in worker ``i``: a batch
+split the same way at every stage lands in the same workers, so a stage can leave its output in the
+worker's :func:`held` store for the next stage of that batch instead of sending it through the flow
+process (see :class:`akhbar.pipeline.Held`).
 """
 
 from __future__ import annotations
@@ -16,18 +21,23 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Any, TypeVar
 
 import polars as pl
 
-__all__ = ["process_pool", "active_pool", "map_chunks", "split_frame"]
+__all__ = ["process_pool", "active_pool", "map_chunks", "split_frame", "held"]
 
 T = TypeVar("T")
-_state = threading.local()
-_global: dict[str, Executor | None] = {"pool": None, "workers": 1}
+_global: dict[str, Any] = {"pool": None, "workers": 1}
+#: Frames a stage left for a later stage of the same batch, in this process: slot -> table -> frame.
+_HELD: dict[str, dict[str, pl.DataFrame]] = {}
+
+
+def held() -> dict[str, dict[str, pl.DataFrame]]:
+    """This process's store of held frames (``slot -> table name -> frame``); see :mod:`akhbar.pipeline`."""
+    return _HELD
 
 
 def _warm_up() -> None:
@@ -40,24 +50,34 @@ def _warm_up() -> None:
 
 
 @contextlib.contextmanager
-def process_pool(workers: int) -> Iterator[Executor | None]:
-    """Make a pool of ``workers`` processes the active pool for the duration (None when workers <= 1)."""
+def process_pool(workers: int) -> Iterator[list[Executor] | None]:
+    """Make ``workers`` worker processes the active pool for the duration (None when workers <= 1).
+
+    Yields the list of single-process executors (chunk ``i`` of :func:`map_chunks` runs in executor ``i``).
+    On exit the workers are shut down (their held frames go with them) and this process's held frames are
+    dropped.
+    """
     if workers <= 1:
         yield None
         return
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_warm_up)
+    ctx = multiprocessing.get_context("spawn")
+    pool: list[Executor] = [ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=_warm_up)
+                            for _ in range(workers)]
     previous = dict(_global)
     _global.update(pool=pool, workers=workers)
     try:
         yield pool
     finally:
         _global.update(previous)
-        pool.shutdown(wait=True, cancel_futures=True)
+        for executor in pool:
+            executor.shutdown(wait=False, cancel_futures=True)
+        for executor in pool:
+            executor.shutdown(wait=True)
+        _HELD.clear()
 
 
-def active_pool() -> tuple[Executor | None, int]:
-    """The active pool and its worker count ((None, 1) when none is active)."""
+def active_pool() -> tuple[list[Executor] | None, int]:
+    """The active pool (its executors, one process each) and its worker count ((None, 1) when none)."""
     return _global["pool"], int(_global["workers"] or 1)
 
 
@@ -80,15 +100,16 @@ def split_frame(frame: pl.DataFrame, parts: int) -> list[pl.DataFrame]:
 def map_chunks(fn: Callable[..., T], chunks: Sequence[tuple[Any, ...]]) -> list[T]:
     """Call ``fn(*args)`` for each args tuple, in the active pool when there is one; results in order.
 
+    Chunk ``i`` runs in worker ``i % workers``; a single chunk (or no pool) runs in the calling thread.
     ``fn`` must be a module-level function (it is pickled by name for the worker processes).
     """
     pool, _ = active_pool()
     if pool is None or len(chunks) <= 1:
         return [fn(*args) for args in chunks]
-    if os.environ.get("AKHBAR_TRIM_HEAP", "").strip().lower() in ("1", "true", "yes", "on"):
-        futures = [pool.submit(_call_and_trim, fn, *args) for args in chunks]
-    else:
-        futures = [pool.submit(fn, *args) for args in chunks]
+    trim = os.environ.get("AKHBAR_TRIM_HEAP", "").strip().lower() in ("1", "true", "yes", "on")
+    futures = [pool[i % len(pool)].submit(_call_and_trim, fn, *args) if trim
+               else pool[i % len(pool)].submit(fn, *args)
+               for i, args in enumerate(chunks)]
     return [f.result() for f in futures]
 
 

@@ -7,6 +7,14 @@ Polars frame of documents with the columns of :data:`akhbar.schemas.DOCUMENTS` p
 
 Stages: tokenise (normalisation + sentences + tokens + clitics) -> entities -> dates -> finalise ->
 validate -> stage Parquet; the flow then loads all staged batches into DuckDB in one transaction.
+
+**Held frames.** With a process pool active (:mod:`akhbar.parallel`), the flow passes ``hold=<batch key>``:
+each worker then keeps the frames its chunk produced (tokens, sentences, mentions) and the stage returns a
+:class:`Held` marker instead of the frames. Later stages of the batch run in the same workers on what they
+hold (:func:`validate_batch` and :func:`stage_batch`), so a 1,000-article batch's tokens (about 90 MB) are
+never pickled to the flow process and back, and the flow process holds no batch frames. The last stage,
+:func:`stage_batch`, drops them. Without a pool, ``hold`` is ignored and frames are returned as usual (the
+Dask runner passes frames between its workers).
 """
 
 from __future__ import annotations
@@ -21,14 +29,18 @@ from typing import Any
 import polars as pl
 
 from akhbar import schemas
-from akhbar.parallel import active_pool, map_chunks, split_frame
+from akhbar.parallel import active_pool, held, map_chunks, split_frame
 
 __all__ = [
+    "Held",
     "TokenisedBatch",
     "tokenise_batch",
     "entities_batch",
     "dates_batch",
     "finalise_documents",
+    "validate_batch",
+    "stage_batch",
+    "fetch",
     "combine_validation",
     "extract_document",
     "Timer",
@@ -59,19 +71,73 @@ class _Span:
         self.timer.add(self.stage, time.perf_counter() - self.t0)
 
 
+@dataclass(frozen=True)
+class Held:
+    """A table of one batch that stays in the worker processes that made it.
+
+    Chunk ``i`` of the batch (as :func:`akhbar.parallel.split_frame` cut it) lives in worker ``i``'s
+    :func:`akhbar.parallel.held` store under the slot ``f"{key}#{i}"``. :func:`fetch` brings it back.
+
+    Attributes:
+        key: the batch key the flow gave (unique among the batches in flight).
+        table: table name (``tokens``, ``sentences``, ``entity_mentions``, ``date_mentions``).
+        chunks: number of chunks (= workers that hold a part).
+        rows: rows over all chunks.
+    """
+
+    key: str
+    table: str
+    chunks: int
+    rows: int
+
+    @property
+    def height(self) -> int:
+        """Rows over all chunks (as ``DataFrame.height``)."""
+        return self.rows
+
+
+#: A table's frame, or a marker of where its parts are held.
+Frame = pl.DataFrame | Held
+
+
 @dataclass
 class TokenisedBatch:
     """Output of :func:`tokenise_batch`.
 
     Attributes:
-        tokens: schema :data:`akhbar.schemas.TOKENS`.
-        sentences: schema :data:`akhbar.schemas.SENTENCES`.
+        tokens: schema :data:`akhbar.schemas.TOKENS` (or :class:`Held`).
+        sentences: schema :data:`akhbar.schemas.SENTENCES` (or :class:`Held`).
         seconds: wall seconds spent.
     """
 
-    tokens: pl.DataFrame
-    sentences: pl.DataFrame
+    tokens: Frame
+    sentences: Frame
     seconds: float = 0.0
+
+
+def _slot(key: str, i: int) -> str:
+    return f"{key}#{i}"
+
+
+def _hold(key: str | None) -> str | None:
+    """The batch key if frames are to be held (a pool is active), else None."""
+    return key if key is not None and active_pool()[0] is not None else None
+
+
+def _fetch_chunk(slot: str, table: str) -> pl.DataFrame:
+    return held()[slot][table]
+
+
+def fetch(frame: Frame) -> pl.DataFrame:
+    """The frame itself: a DataFrame as given, a :class:`Held` table gathered from its workers (in order).
+
+    Raises:
+        KeyError: the batch's frames were already dropped (:func:`stage_batch` ran) or never held here.
+    """
+    if isinstance(frame, pl.DataFrame):
+        return frame
+    parts = map_chunks(_fetch_chunk, [(_slot(frame.key, i), frame.table) for i in range(frame.chunks)])
+    return pl.concat(parts, how="vertical")
 
 
 def _tokenise_chunk(documents: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -93,7 +159,13 @@ def _chunks(documents: pl.DataFrame) -> list[pl.DataFrame]:
     return split_frame(documents, workers)
 
 
-def tokenise_batch(documents: pl.DataFrame) -> TokenisedBatch:
+def _tokenise_held(slot: str, documents: pl.DataFrame) -> tuple[int, int]:
+    tokens, sentences = _tokenise_chunk(documents)
+    held().setdefault(slot, {}).update(documents=documents, tokens=tokens, sentences=sentences)
+    return tokens.height, sentences.height
+
+
+def tokenise_batch(documents: pl.DataFrame, hold: str | None = None) -> TokenisedBatch:
     """Normalise and tokenise every document of the batch (in the active process pool, if any).
 
     Tokens come from the vectorised :func:`akhbar.tokenise.tokenise_frame`; a sentence's span runs from its
@@ -101,11 +173,20 @@ def tokenise_batch(documents: pl.DataFrame) -> TokenisedBatch:
 
     Args:
         documents: needs ``doc_id`` (String) and ``raw_text`` (String).
+        hold: a batch key: with a pool active, the workers keep the documents, tokens and sentences (see
+            the module docstring) and :class:`Held` markers are returned.
     Returns:
-        tokens and sentences frames; spans in code points of raw_text.
+        tokens and sentences frames (or markers); spans in code points of raw_text.
     """
     t0 = time.perf_counter()
-    parts = map_chunks(_tokenise_chunk, [(c,) for c in _chunks(documents)])
+    chunks = _chunks(documents)
+    key = _hold(hold)
+    if key is not None:
+        counts = map_chunks(_tokenise_held, [(_slot(key, i), c) for i, c in enumerate(chunks)])
+        return TokenisedBatch(Held(key, "tokens", len(chunks), sum(c[0] for c in counts)),
+                              Held(key, "sentences", len(chunks), sum(c[1] for c in counts)),
+                              time.perf_counter() - t0)
+    parts = map_chunks(_tokenise_chunk, [(c,) for c in chunks])
     tokens = pl.concat([p[0] for p in parts], how="vertical")
     sentences = pl.concat([p[1] for p in parts], how="vertical")
     return TokenisedBatch(tokens, sentences, time.perf_counter() - t0)
@@ -129,13 +210,25 @@ def _entities_chunk(documents: pl.DataFrame, tokens: pl.DataFrame) -> pl.DataFra
     return pl.concat(parts, how="vertical")
 
 
-def entities_batch(documents: pl.DataFrame, tokens: pl.DataFrame) -> pl.DataFrame:
+def _entities_held(slot: str) -> int:
+    frames = held()[slot]
+    mentions = _entities_chunk(frames["documents"], frames["tokens"])
+    frames["entity_mentions"] = mentions
+    return mentions.height
+
+
+def entities_batch(documents: pl.DataFrame, tokens: Frame) -> Frame:
     """Named-entity mentions of the batch (schema :data:`akhbar.schemas.ENTITY_MENTIONS`).
 
     Args:
         documents: ``doc_id``, ``raw_text``.
-        tokens: the batch's tokens (schema TOKENS), as from :func:`tokenise_batch`.
+        tokens: the batch's tokens (schema TOKENS), as from :func:`tokenise_batch`. When they are
+            :class:`Held`, the workers tag the documents and tokens they hold, keep the mentions and a
+            :class:`Held` marker is returned.
     """
+    if isinstance(tokens, Held):
+        counts = map_chunks(_entities_held, [(_slot(tokens.key, i),) for i in range(tokens.chunks)])
+        return Held(tokens.key, "entity_mentions", tokens.chunks, sum(counts))
     args = []
     needed = tokens.select("doc_id", "sentence_index", "start_char", "end_char", "text", "kind", "prefix")
     for chunk in _chunks(documents):
@@ -152,11 +245,113 @@ def _dates_chunk(documents: pl.DataFrame) -> pl.DataFrame:
     return schemas.conform(extract_dates_frame(documents), schemas.DATE_MENTIONS)
 
 
-def dates_batch(documents: pl.DataFrame) -> pl.DataFrame:
+def _dates_held(slot: str, documents: pl.DataFrame) -> int:
+    mentions = _dates_chunk(documents)
+    held().setdefault(slot, {})["date_mentions"] = mentions
+    return mentions.height
+
+
+def dates_batch(documents: pl.DataFrame, hold: str | None = None) -> Frame:
     """Temporal expressions of the batch (schema :data:`akhbar.schemas.DATE_MENTIONS`), resolved against
-    each document's ``published_date`` (unresolved TIMEX3 forms where it is null)."""
-    parts = map_chunks(_dates_chunk, [(c,) for c in _chunks(documents)])
+    each document's ``published_date`` (unresolved TIMEX3 forms where it is null).
+
+    ``hold``: a batch key, as for :func:`tokenise_batch` (the workers keep the mentions; a :class:`Held`
+    marker is returned)."""
+    chunks = _chunks(documents)
+    key = _hold(hold)
+    if key is not None:
+        counts = map_chunks(_dates_held, [(_slot(key, i), c) for i, c in enumerate(chunks)])
+        return Held(key, "date_mentions", len(chunks), sum(counts))
+    parts = map_chunks(_dates_chunk, [(c,) for c in chunks])
     return pl.concat(parts, how="vertical")
+
+
+#: The per-document tables of a batch, in the order they are validated and staged.
+BATCH_TABLES = ("documents", "sentences", "tokens", "entity_mentions", "date_mentions")
+
+
+def _batch_frames(frames: dict[str, pl.DataFrame], run_id: str, ingested_at: datetime) -> dict[str, pl.DataFrame]:
+    """The batch's tables as loaded: documents finalised (:func:`finalise_documents`), the others as made."""
+    out = {name: frames[name] for name in BATCH_TABLES if name in frames and name != "documents"}
+    return {"documents": finalise_documents(frames["documents"], frames["tokens"], run_id, ingested_at), **out}
+
+
+def _held_key(frames: dict[str, Frame]) -> tuple[str, int] | None:
+    keys = {(f.key, f.chunks) for f in frames.values() if isinstance(f, Held)}
+    if len(keys) > 1:
+        raise ValueError(f"frames of different batches: {sorted(keys)}")
+    return keys.pop() if keys else None
+
+
+def _validate_held(slot: str, run_id: str, ingested_at: datetime) -> pl.DataFrame:
+    from akhbar.validate import validate_tables
+
+    return validate_tables(_batch_frames(held()[slot], run_id, ingested_at), run_id)
+
+
+def validate_batch(frames: dict[str, Frame], run_id: str, ingested_at: datetime) -> pl.DataFrame:
+    """Great Expectations suites over a batch's tables (:func:`akhbar.validate.validate_tables`).
+
+    Args:
+        frames: ``documents`` (as read, not yet finalised), ``sentences``, ``tokens``,
+            ``entity_mentions``, ``date_mentions``: frames, or :class:`Held` markers of one batch (then
+            each worker validates the chunk it holds, and the results are folded as
+            :func:`combine_validation` does: a chunk's documents are the documents its spans refer to).
+        run_id, ingested_at: written into the documents frame before it is checked.
+    Returns:
+        Schema :data:`akhbar.schemas.VALIDATION_RESULTS`, one row per table and expectation.
+    """
+    hk = _held_key(frames)
+    if hk is not None:
+        key, n = hk
+        parts = map_chunks(_validate_held, [(_slot(key, i), run_id, ingested_at) for i in range(n)])
+        return combine_validation(parts, run_id)
+    from akhbar.validate import validate_tables
+
+    return validate_tables(_batch_frames(frames, run_id, ingested_at), run_id)  # type: ignore[arg-type]
+
+
+def _stage_held(slot: str, warehouse: Any, run_id: str, part: str, ingested_at: datetime) -> dict[str, int]:
+    store = held()
+    if "_written" in store.get(slot, {}):  # a retry after another chunk failed: this one is on disk
+        return store[slot]["_written"]  # type: ignore[return-value]
+    written = warehouse.stage_batch(run_id, part, _batch_frames(store[slot], run_id, ingested_at))
+    store[slot] = {"_written": written}  # type: ignore[dict-item]  # the frames are dropped
+    return written
+
+
+def stage_batch(warehouse: Any, run_id: str, batch_no: int, frames: dict[str, Frame],
+                ingested_at: datetime) -> dict[str, int]:
+    """Write a batch's tables as staged Parquet (:meth:`akhbar.storage.Warehouse.stage_batch`).
+
+    ``frames`` as for :func:`validate_batch`. Held frames are written by the workers that hold them (one
+    file per table, partition and chunk), then dropped from the workers. A staging area private to one
+    process (an fsspec ``memory://`` root) cannot be written from workers: the frames are fetched and
+    written here.
+
+    Returns:
+        Rows written per table.
+    """
+    hk = _held_key(frames)
+    if hk is not None and not warehouse.staging_is_process_local:
+        key, n = hk
+        parts = map_chunks(_stage_held, [(_slot(key, i), warehouse, run_id, f"{batch_no:05d}-{i:02d}", ingested_at)
+                                          for i in range(n)])
+        return {name: sum(p.get(name, 0) for p in parts) for name in BATCH_TABLES}
+    if hk is not None:
+        local = {name: fetch(f) for name, f in frames.items()}
+        _drop(hk)
+        return warehouse.stage_batch(run_id, f"{batch_no:05d}", _batch_frames(local, run_id, ingested_at))
+    return warehouse.stage_batch(run_id, f"{batch_no:05d}", _batch_frames(frames, run_id, ingested_at))  # type: ignore[arg-type]
+
+
+def _drop_chunk(slot: str) -> None:
+    held().pop(slot, None)
+
+
+def _drop(hk: tuple[str, int]) -> None:
+    key, n = hk
+    map_chunks(_drop_chunk, [(_slot(key, i),) for i in range(n)])
 
 
 def finalise_documents(documents: pl.DataFrame, tokens: pl.DataFrame, run_id: str,

@@ -197,15 +197,25 @@ class Warehouse:
             con.close()
 
     # --------------------------------------------------------------- staging
-    def stage_batch(self, run_id: str, batch_no: int, frames: dict[str, pl.DataFrame]) -> dict[str, int]:
+    @property
+    def staging_is_process_local(self) -> bool:
+        """True when the staging area is visible only to this process (an fsspec ``memory://`` root), so
+        worker processes cannot stage batches for this process to load."""
+        return self._fs is not None and "memory" in (self._fs.protocol if isinstance(self._fs.protocol, tuple)
+                                                     else (self._fs.protocol,))
+
+    def stage_batch(self, run_id: str, batch_no: int | str, frames: dict[str, pl.DataFrame]) -> dict[str, int]:
         """Write one batch's per-document tables as Parquet under ``staging/<run_id>/``.
 
         Args:
+            batch_no: names the files (``<run_id>-<batch_no>.parquet``; an int is zero-padded to 5 digits);
+                unique per batch (or per chunk of a batch) within the run.
             frames: table name -> frame with exactly that table's schema; must include ``documents``
                 (used for the partition keys of every table).
         Returns:
             Rows written per table.
         """
+        part = f"{batch_no:05d}" if isinstance(batch_no, int) else str(batch_no)
         parts = partition_columns(frames["documents"])
         written: dict[str, int] = {}
         for name in _PER_DOC_TABLES:
@@ -221,11 +231,11 @@ class Warehouse:
                 if self._fs is not None:
                     rel = f"{name}/year={year}/month={month}/source={_partition_value(source)}"
                     self._fs_write(group.drop("year", "month", "source"),
-                                   f"{self._stg}/{run_id}/{rel}/{run_id}-{batch_no:05d}.parquet")
+                                   f"{self._stg}/{run_id}/{rel}/{run_id}-{part}.parquet")
                     continue
                 out = (
                     self.staging_dir / run_id / name / f"year={year}" / f"month={month}"
-                    / f"source={_partition_value(source)}" / f"{run_id}-{batch_no:05d}.parquet"
+                    / f"source={_partition_value(source)}" / f"{run_id}-{part}.parquet"
                 )
                 out.parent.mkdir(parents=True, exist_ok=True)
                 tmp = out.with_suffix(".parquet.tmp")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 import polars as pl
+import pytest
 
 from akhbar import pipeline
 from akhbar.parallel import active_pool, process_pool, split_frame
@@ -70,3 +72,93 @@ def test_entities_in_slices_equal_one_call(monkeypatch):
     sliced = pipeline._entities_chunk(docs, tokens)
     assert whole.height > 10
     assert sliced.equals(whole)
+
+
+def _read_docs(n: int | None = None) -> pl.DataFrame:
+    """The test texts as the sources stage gives them (every documents column but the three the flow fills)."""
+    from akhbar import schemas
+
+    docs = _docs().filter(pl.col("raw_text") != "")
+    docs = docs.head(n) if n else docs
+    extra = {"source_path": "x.txt", "source": "test", "url": None, "title": None, "published_at": None,
+             "published_date_source": "cli", "language": "ar", "encoding": "utf-8", "format": "plain"}
+    docs = docs.with_columns(*(pl.lit(v).alias(k) for k, v in extra.items()),
+                             pl.col("raw_text").str.len_chars().alias("n_chars"),
+                             pl.col("raw_text").map_elements(lambda t: hashlib.sha256(t.encode()).hexdigest(),
+                                                             return_dtype=pl.String).alias("doc_id"))
+    cols = [c for c in schemas.DOCUMENTS.column_names if c not in ("n_tokens", "run_id", "ingested_at")]
+    return docs.select(pl.col(c).cast(schemas.DOCUMENTS.polars_schema[c]) for c in cols)
+
+
+def _staged(root) -> dict[str, pl.DataFrame]:
+    """Every staged table of a warehouse folder, rows in a fixed order."""
+    out = {}
+    for name in pipeline.BATCH_TABLES:
+        files = sorted((root / "staging").rglob(f"{name}/**/*.parquet"))
+        frame = pl.concat([pl.read_parquet(f) for f in files], how="vertical") if files else None
+        if frame is not None:
+            keys = [c for c in ("doc_id", "token_index", "sentence_index", "mention_index", "start_char")
+                    if c in frame.columns]
+            out[name] = frame.sort(keys)
+    return out
+
+
+def test_held_frames_stay_in_the_workers_and_give_the_same_tables(tmp_path):
+    # the flow's path with a pool: workers keep each stage's output; validation and staging run there
+    from datetime import datetime, timezone
+
+    from akhbar.storage import Warehouse
+
+    docs = _read_docs()
+    at = datetime(2026, 11, 30, tzinfo=timezone.utc)
+    tb = pipeline.tokenise_batch(docs)
+    local = {"documents": docs, "tokens": tb.tokens, "sentences": tb.sentences,
+             "entity_mentions": pipeline.entities_batch(docs, tb.tokens), "date_mentions": pipeline.dates_batch(docs)}
+    local_val = pipeline.validate_batch(local, "r1", at)
+    pipeline.stage_batch(Warehouse(tmp_path / "a"), "r1", 0, local, at)
+    with process_pool(2):
+        tb2 = pipeline.tokenise_batch(docs, hold="r1:0")
+        held_frames = {"documents": docs, "tokens": tb2.tokens, "sentences": tb2.sentences,
+                       "entity_mentions": pipeline.entities_batch(docs, tb2.tokens),
+                       "date_mentions": pipeline.dates_batch(docs, hold="r1:0")}
+        for name, frame in held_frames.items():
+            if name != "documents":
+                assert isinstance(frame, pipeline.Held) and frame.chunks == 2
+                assert frame.rows == local[name].height
+                assert pipeline.fetch(frame).equals(local[name]), name
+        held_val = pipeline.validate_batch(held_frames, "r1", at)
+        written = pipeline.stage_batch(Warehouse(tmp_path / "b"), "r1", 0, held_frames, at)
+        with pytest.raises(KeyError):  # staged: the workers dropped the frames
+            pipeline.fetch(held_frames["tokens"])
+    assert written == {name: local[name].height for name in pipeline.BATCH_TABLES}
+    # folded over chunks as over batches (pipeline.combine_validation): the same rows
+    assert held_val.equals(pipeline.combine_validation([local_val], "r1"))
+    assert held_val["success"].all() and held_val.height > 40
+    a, b = _staged(tmp_path / "a"), _staged(tmp_path / "b")
+    assert a.keys() == b.keys() == set(pipeline.BATCH_TABLES)
+    for name in a:
+        assert a[name].equals(b[name]), name
+    assert len(list((tmp_path / "b" / "staging").rglob("tokens/**/*-00000-01.parquet"))) >= 1
+
+
+def test_a_bad_held_frame_fails_validation():
+    # one chunk (pool active, one document): the frames are held in this process, where the test can break one
+    from datetime import datetime, timezone
+
+    from akhbar.parallel import held
+
+    docs = _read_docs(1)
+    with process_pool(2):
+        tb = pipeline.tokenise_batch(docs, hold="k")
+        frames = {"documents": docs, "tokens": tb.tokens, "sentences": tb.sentences,
+                  "entity_mentions": pipeline.entities_batch(docs, tb.tokens),
+                  "date_mentions": pipeline.dates_batch(docs, hold="k")}
+        store = held()["k#0"]
+        store["tokens"] = store["tokens"].with_columns(
+            pl.when(pl.col("token_index") == 3).then(pl.col("start_char") + 1).otherwise(pl.col("start_char"))
+            .alias("start_char"))
+        val = pipeline.validate_batch(frames, "r", datetime(2026, 11, 30, tzinfo=timezone.utc))
+    assert held() == {}  # dropped with the pool
+    bad = val.filter(~pl.col("success"))
+    assert bad.select("table_name", "expectation").rows() == [("tokens", "expect_column_values_to_be_in_set:_span_matches_text")]
+    assert bad["unexpected_count"].to_list() == [1]
