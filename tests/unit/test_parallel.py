@@ -162,3 +162,23 @@ def test_a_bad_held_frame_fails_validation():
     bad = val.filter(~pl.col("success"))
     assert bad.select("table_name", "expectation").rows() == [("tokens", "expect_column_values_to_be_in_set:_span_matches_text")]
     assert bad["unexpected_count"].to_list() == [1]
+
+
+def test_workers_start_with_the_jemalloc_setting_and_the_flow_environment_is_restored(monkeypatch):
+    import os
+
+    from akhbar.parallel import WORKER_JEMALLOC_CONF, map_chunks
+
+    # Polars (imported here) set _RJEM_MALLOC_CONF to its default; in a worker, Polars prefixes its default
+    # to the inherited value, and jemalloc takes the last value of each option
+    polars_default = os.environ["_RJEM_MALLOC_CONF"]
+    assert polars_default == "dirty_decay_ms:500,muzzy_decay_ms:1000"
+    with process_pool(2):
+        seen = map_chunks(os.getenv, [("_RJEM_MALLOC_CONF",), ("_RJEM_MALLOC_CONF",)])
+    assert seen == [f"{polars_default},{WORKER_JEMALLOC_CONF}"] * 2
+    assert seen[0].endswith("dirty_decay_ms:0,muzzy_decay_ms:0")
+    assert os.environ["_RJEM_MALLOC_CONF"] == polars_default  # restored
+    monkeypatch.setenv("_RJEM_MALLOC_CONF", f"{polars_default},dirty_decay_ms:1000")  # the user's value wins
+    with process_pool(2):
+        assert map_chunks(os.getenv, [("_RJEM_MALLOC_CONF",)] * 2) == [
+            f"{polars_default},{polars_default},dirty_decay_ms:1000"] * 2

@@ -179,6 +179,14 @@ class FastTagger:
         self._rows: dict[str, int] = {}
         self._core_al: list[str] = []  # per row: the word's form with proclitics off, article kept
         self._norm: list[str] = []  # per row: the feature-normalised word
+        # the gazetteers the model reads (prefix of their attributes, gazetteer), and per row the word's
+        # first forms in each (Gazetteer.first_forms), so a gazetteer looks a word form up once
+        ext = self.extractor
+        pairs = [(key, g) for key, g in (("g=", ext.gazetteer if ext.config.gazetteer else None),
+                                          ("a=", ext.autogaz), ("o=", ext.orgnames)) if g is not None]
+        self._gazetteer_keys = [key for key, _ in pairs]
+        self._gazetteers = [g for _, g in pairs]
+        self._gforms: list[list[tuple[str, ...]]] = [[] for _ in pairs]
         self._bfirst: list[bool] = []  # per row: the model has a bigram attribute starting with core_al
         self._pairs: dict[tuple[str, str], tuple[int | None, int | None]] = {}  # bigram attribute rows
         self._part_index: dict[str, int] = {"": 0}  # attribute -> its row of _part_vec
@@ -244,6 +252,8 @@ class FastTagger:
             self._vrow.append(vrow)
             self._core_al.append(core_al)
             self._norm.append(norm)
+            for g, gforms in zip(self._gazetteers, self._gforms):
+                gforms.append(g.first_forms(norm))
             self._bfirst.append(core_al in self._bigram_firsts)
         if not new_sigs:
             return
@@ -319,6 +329,8 @@ class FastTagger:
             self._rows.clear()
             self._core_al.clear()
             self._norm.clear()
+            for gforms in self._gforms:
+                gforms.clear()
             self._bfirst.clear()
             self._vrow.clear()
             self._pairs.clear()
@@ -368,18 +380,15 @@ class FastTagger:
             if hit[1] is not None:
                 at.append(k - 1)
                 idx.append(hit[1])
-        ext = self.extractor
-        gazetteers = [(key, g) for key, g in (("g=", ext.gazetteer if ext.config.gazetteer else None),
-                                               ("a=", ext.autogaz), ("o=", ext.orgnames)) if g is not None]
-        if gazetteers:
+        if self._gazetteers:
             norm_of = self._norm
             norms = [norm_of[r] for r in rows]
             ends = (np.repeat(starts + lens, lens)).tolist()
             pos_l = pos.tolist()
             if side is not None:
                 side.setdefault("norms", []).extend(norms)
-            for key, gaz in gazetteers:
-                tags = gaz.match(norms, ends)
+            for key, gaz, gforms in zip(self._gazetteer_keys, self._gazetteers, self._gforms):
+                tags = gaz.match(norms, ends, [gforms[r] for r in rows])
                 if side is not None and key == "o=":
                     side.setdefault("orgnames", []).extend(tags)
                 for m, tag in enumerate(tags):

@@ -191,13 +191,20 @@ class Gazetteer:
             self._lengths.setdefault(k[0], set()).add(len(k))
         self._first_forms: dict[str, tuple[str, ...]] = {}  # word -> its forms that start an entry
 
-    def match(self, norms: Sequence[str], ends: Sequence[int] | None = None) -> list[str | None]:
+    def first_forms(self, norm: str) -> tuple[str, ...]:
+        """The forms of ``norm`` (itself, then without its proclitics) that start an entry; usually ``()``."""
+        return tuple(f for f in dict.fromkeys((norm, split_proclitics(norm)[1])) if f in self.firsts)
+
+    def match(self, norms: Sequence[str], ends: Sequence[int] | None = None,
+              forms: list[tuple[str, ...]] | None = None) -> list[str | None]:
         """Tag a sentence with gazetteer BIO tags.
 
         Args:
             norms: feature-normalised words of one sentence (or of several, with ``ends``).
             ends: optional, per word, the index just past the last word of its sentence: matches do not
                 cross it, so many sentences can be matched in one call.
+            forms: optional, per word, its :meth:`first_forms` (a caller that caches them per word form,
+                as :class:`akhbar.entities.fastcrf.FastTagger` does); computed here otherwise.
         Returns:
             one tag per word: ``"B-LOC"``, ``"I-LOC"``, ... or ``None``.
 
@@ -206,15 +213,15 @@ class Gazetteer:
         """
         n = len(norms)
         out: list[str | None] = [None] * n
-        cache = self._first_forms
-        forms = [cache.get(w) for w in norms]
-        if None in forms:
-            if len(cache) > WORD_CACHE_SIZE:
-                cache.clear()
-            for k, word in enumerate(norms):
-                if forms[k] is None:
-                    forms[k] = cache[word] = tuple(
-                        f for f in dict.fromkeys((word, split_proclitics(word)[1])) if f in self.firsts)
+        if forms is None:
+            cache = self._first_forms
+            forms = [cache.get(w) for w in norms]  # type: ignore[misc]
+            if None in forms:
+                if len(cache) > WORD_CACHE_SIZE:
+                    cache.clear()
+                for k, word in enumerate(norms):
+                    if forms[k] is None:
+                        forms[k] = cache[word] = self.first_forms(word)
         entries = self.entries
         end = -1  # words before this index are inside the previous match
         for i, first_forms in enumerate(forms):
