@@ -26,7 +26,7 @@ from akhbar import schemas
 from akhbar.errors import ValidationFailed
 from akhbar.memory import trim_heap
 from akhbar.parallel import process_pool
-from akhbar.pipeline import Timer, combine_validation
+from akhbar.pipeline import Held, Timer, combine_validation
 from akhbar.sources import iter_source_batches
 from akhbar.storage import Warehouse, inputs_json
 from tasks.dates import extract_dates
@@ -160,8 +160,10 @@ def ingest_flow(
                 "date_mentions": dmentions,
             }
             val_f = validate_batch.submit(frames, run_id, started_at)
-            # after validation: with held frames (akhbar.pipeline.Held) staging also drops them
-            par_f = write_parquet.submit(wh, run_id, batch_no, frames, started_at, wait_for=[val_f])
+            # held frames (akhbar.pipeline.Held) are dropped by staging: stage after validation then
+            held = isinstance(tokenised.tokens, Held)
+            par_f = write_parquet.submit(wh, run_id, batch_no, frames, started_at,
+                                         wait_for=[val_f] if held else None)
             val, val_s = val_f.result()
             written, par_s = par_f.result()
             timer.add("validate", val_s)

@@ -4,7 +4,8 @@ Prefect's default thread runner keeps batches in one process, where Python's GIL
 compute at a time. The text stages (tokenise, entities, dates) are pure Python over strings, so a batch is
 split by documents into chunks that run in worker processes: with ``worker_processes=N`` the stages use N
 cores while Prefect still orchestrates batches in threads. Frames cross processes as Arrow IPC (Polars
-pickling), which costs milliseconds per batch. Worker processes are started with ``spawn`` (never ``fork``:
+pickling): a 1,000-article batch's tokens take about 0.5 s of CPU to pickle and unpickle, which is why the
+flow keeps a batch's frames in the workers (below). Worker processes are started with ``spawn`` (never ``fork``:
 the flow process runs threads and event loops) and load their models once.
 
 With no pool active (the default, and inside Dask workers, which are processes already) every chunk runs
@@ -33,6 +34,7 @@ T = TypeVar("T")
 _global: dict[str, Any] = {"pool": None, "workers": 1}
 _JEMALLOC_ENV = "_RJEM_MALLOC_CONF"
 _POLARS_JEMALLOC_DEFAULT = "dirty_decay_ms:500,muzzy_decay_ms:1000"
+_POLARS_THP = ",thp:always,metadata_thp:always"  # what Polars adds with POLARS_THP=1
 #: jemalloc options for the worker processes' Polars: give freed pages back at once. Measured on 20,000
 #: scale articles (docs/scaling.md, Session 4): tree peak RSS 2,023 MiB against 2,114, worker CPU +1%.
 WORKER_JEMALLOC_CONF = "dirty_decay_ms:0,muzzy_decay_ms:0"
@@ -74,9 +76,10 @@ def process_pool(workers: int) -> Iterator[list[Executor] | None]:
     # sets _RJEM_MALLOC_CONF to "dirty_decay_ms:500,muzzy_decay_ms:1000" at import, then appends any value
     # already in the environment; polars issues #18088, #23128). The workers start on the first submit and
     # inherit this environment, so our options go last there (jemalloc reads options left to right, the
-    # last one wins). A value the user set (anything but Polars' own default) is left alone.
+    # last one wins). A value the user set (anything but Polars' own default) is left alone. While the pool
+    # is open, other child processes of this process inherit the setting too.
     jemalloc_conf = os.environ.get(_JEMALLOC_ENV)
-    if jemalloc_conf in (None, _POLARS_JEMALLOC_DEFAULT):
+    if jemalloc_conf in (None, _POLARS_JEMALLOC_DEFAULT, _POLARS_JEMALLOC_DEFAULT + _POLARS_THP):
         os.environ[_JEMALLOC_ENV] = WORKER_JEMALLOC_CONF
     try:
         yield pool
@@ -90,7 +93,7 @@ def process_pool(workers: int) -> Iterator[list[Executor] | None]:
             executor.shutdown(wait=False, cancel_futures=True)
         for executor in pool:
             executor.shutdown(wait=True)
-        _HELD.clear()
+        _HELD.clear()  # (one pool per process at a time: the flow opens one per run)
 
 
 def active_pool() -> tuple[list[Executor] | None, int]:

@@ -13,7 +13,10 @@ each worker then keeps the frames its chunk produced (tokens, sentences, mention
 :class:`Held` marker instead of the frames. Later stages of the batch run in the same workers on what they
 hold (:func:`validate_batch` and :func:`stage_batch`), so a 1,000-article batch's tokens (about 90 MB) are
 never pickled to the flow process and back, and the flow process holds no batch frames. The last stage,
-:func:`stage_batch`, drops them. Without a pool, ``hold`` is ignored and frames are returned as usual (the
+:func:`stage_batch`, drops them. Two exceptions: a batch that is a single chunk (one document, or a pool
+of one) runs, and is held, in the calling process, as :func:`akhbar.parallel.map_chunks` runs a single
+chunk; and a staging area private to one process (``memory://``) makes :func:`stage_batch` fetch the
+frames back and write them here. Without a pool, ``hold`` is ignored and frames are returned as usual (the
 Dask runner passes frames between its workers).
 """
 
@@ -73,15 +76,16 @@ class _Span:
 
 @dataclass(frozen=True)
 class Held:
-    """A table of one batch that stays in the worker processes that made it.
+    """A table of one batch that stays in the processes that made it.
 
     Chunk ``i`` of the batch (as :func:`akhbar.parallel.split_frame` cut it) lives in worker ``i``'s
-    :func:`akhbar.parallel.held` store under the slot ``f"{key}#{i}"``. :func:`fetch` brings it back.
+    :func:`akhbar.parallel.held` store under the slot ``f"{key}#{i}"`` (a single chunk: in the calling
+    process's store). :func:`fetch` brings it back.
 
     Attributes:
         key: the batch key the flow gave (unique among the batches in flight).
         table: table name (``tokens``, ``sentences``, ``entity_mentions``, ``date_mentions``).
-        chunks: number of chunks (= workers that hold a part).
+        chunks: number of chunks (each held by one process).
         rows: rows over all chunks.
     """
 
@@ -296,7 +300,9 @@ def validate_batch(frames: dict[str, Frame], run_id: str, ingested_at: datetime)
         frames: ``documents`` (as read, not yet finalised), ``sentences``, ``tokens``,
             ``entity_mentions``, ``date_mentions``: frames, or :class:`Held` markers of one batch (then
             each worker validates the chunk it holds, and the results are folded as
-            :func:`combine_validation` does: a chunk's documents are the documents its spans refer to).
+            :func:`combine_validation` does: a chunk's documents are the documents its spans refer to;
+            a table-level row-count expectation holds for the batch when it holds for any chunk, since
+            "at least one row" of the batch is "at least one row" in some chunk).
         run_id, ingested_at: written into the documents frame before it is checked.
     Returns:
         Schema :data:`akhbar.schemas.VALIDATION_RESULTS`, one row per table and expectation.
@@ -305,10 +311,22 @@ def validate_batch(frames: dict[str, Frame], run_id: str, ingested_at: datetime)
     if hk is not None:
         key, n = hk
         parts = map_chunks(_validate_held, [(_slot(key, i), run_id, ingested_at) for i in range(n)])
-        return combine_validation(parts, run_id)
+        return combine_validation([_fold_row_counts(pl.concat(parts, how="vertical"))], run_id)
     from akhbar.validate import validate_tables
 
     return validate_tables(_batch_frames(frames, run_id, ingested_at), run_id)  # type: ignore[arg-type]
+
+
+def _fold_row_counts(chunks: pl.DataFrame) -> pl.DataFrame:
+    """Per-chunk validation rows, with each row-count expectation (``expect_table_row_count_to_be_between``,
+    only ever a lower bound of 1 here) made a success in every chunk when it succeeded in any."""
+    group = ["table_name", "expectation"]
+    is_count = pl.col("expectation").str.starts_with("expect_table_row_count_to_be_between")
+    any_ok = pl.col("success").any().over(group)
+    return chunks.with_columns(
+        pl.when(is_count & any_ok).then(pl.lit(None, pl.String)).otherwise(pl.col("detail")).alias("detail"),
+        pl.when(is_count).then(any_ok).otherwise(pl.col("success")).alias("success"),
+    )
 
 
 def _stage_held(slot: str, warehouse: Any, run_id: str, part: str, ingested_at: datetime) -> dict[str, int]:
@@ -316,7 +334,9 @@ def _stage_held(slot: str, warehouse: Any, run_id: str, part: str, ingested_at: 
     if "_written" in store.get(slot, {}):  # a retry after another chunk failed: this one is on disk
         return store[slot]["_written"]  # type: ignore[return-value]
     written = warehouse.stage_batch(run_id, part, _batch_frames(store[slot], run_id, ingested_at))
-    store[slot] = {"_written": written}  # type: ignore[dict-item]  # the frames are dropped
+    # the frames are dropped; the rows written stay (a few integers) so that a retry of the batch's staging
+    # after another chunk failed does not write this chunk twice; they go when the pool closes
+    store[slot] = {"_written": written}  # type: ignore[dict-item]
     return written
 
 
@@ -340,8 +360,9 @@ def stage_batch(warehouse: Any, run_id: str, batch_no: int, frames: dict[str, Fr
         return {name: sum(p.get(name, 0) for p in parts) for name in BATCH_TABLES}
     if hk is not None:
         local = {name: fetch(f) for name, f in frames.items()}
-        _drop(hk)
-        return warehouse.stage_batch(run_id, f"{batch_no:05d}", _batch_frames(local, run_id, ingested_at))
+        written = warehouse.stage_batch(run_id, f"{batch_no:05d}", _batch_frames(local, run_id, ingested_at))
+        _drop(hk)  # only once written: a retry fetches them again
+        return written
     return warehouse.stage_batch(run_id, f"{batch_no:05d}", _batch_frames(frames, run_id, ingested_at))  # type: ignore[arg-type]
 
 

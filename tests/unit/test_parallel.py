@@ -178,7 +178,69 @@ def test_workers_start_with_the_jemalloc_setting_and_the_flow_environment_is_res
     assert seen == [f"{polars_default},{WORKER_JEMALLOC_CONF}"] * 2
     assert seen[0].endswith("dirty_decay_ms:0,muzzy_decay_ms:0")
     assert os.environ["_RJEM_MALLOC_CONF"] == polars_default  # restored
+    thp = f"{polars_default},thp:always,metadata_thp:always"  # Polars' own default with POLARS_THP=1
+    monkeypatch.setenv("_RJEM_MALLOC_CONF", thp)
+    with process_pool(2):
+        assert map_chunks(os.getenv, [("_RJEM_MALLOC_CONF",)] * 2)[0].endswith(f"1000,{WORKER_JEMALLOC_CONF}")
     monkeypatch.setenv("_RJEM_MALLOC_CONF", f"{polars_default},dirty_decay_ms:1000")  # the user's value wins
     with process_pool(2):
         assert map_chunks(os.getenv, [("_RJEM_MALLOC_CONF",)] * 2) == [
             f"{polars_default},{polars_default},dirty_decay_ms:1000"] * 2
+
+
+def _hold_all(docs: pl.DataFrame, key: str) -> dict:
+    tb = pipeline.tokenise_batch(docs, hold=key)
+    return {"documents": docs, "tokens": tb.tokens, "sentences": tb.sentences,
+            "entity_mentions": pipeline.entities_batch(docs, tb.tokens),
+            "date_mentions": pipeline.dates_batch(docs, hold=key)}
+
+
+def test_a_chunk_without_tokens_does_not_fail_the_batch_row_counts():
+    # the "tokens/sentences not empty" expectations hold for the batch when any chunk has rows
+    from datetime import datetime, timezone
+
+    at = datetime(2026, 11, 30, tzinfo=timezone.utc)
+    docs = _read_docs(1)
+    tatweel = docs.with_columns(pl.lit("ـــــ").alias("raw_text"), pl.lit(5).cast(pl.Int32).alias("n_chars"),
+                                pl.lit("b" * 64).alias("doc_id"))
+    counts = "expect_table_row_count_to_be_between"
+    with process_pool(2):
+        mixed = _hold_all(pl.concat([docs, tatweel]), "m")
+        assert mixed["tokens"].chunks == 2
+        assert pipeline.fetch(mixed["tokens"]).filter(pl.col("doc_id") == "b" * 64).height == 0
+        val = pipeline.validate_batch(mixed, "r", at)
+        empty = _hold_all(pl.concat([tatweel, tatweel.with_columns(pl.lit("c" * 64).alias("doc_id"))]), "e")
+        val_empty = pipeline.validate_batch(empty, "r", at)
+    assert val["success"].all(), val.filter(~pl.col("success"))
+    assert val.filter(pl.col("expectation") == counts).height == 3  # documents, sentences, tokens
+    bad = val_empty.filter(~pl.col("success")).select("table_name", "expectation").sort("table_name").rows()
+    assert bad == [("sentences", counts), ("tokens", counts)]
+
+
+def test_memory_staging_is_written_by_the_flow_process_and_survives_a_retry(tmp_path, monkeypatch):
+    from datetime import datetime, timezone
+
+    from akhbar.storage import Warehouse
+
+    at = datetime(2026, 11, 30, tzinfo=timezone.utc)
+    wh = Warehouse(tmp_path / "w", f"memory://akhbar-{tmp_path.name}/parquet")
+    assert wh.staging_is_process_local and not Warehouse(tmp_path / "x").staging_is_process_local
+    real = Warehouse.stage_batch
+    calls = []
+
+    def flaky(self, *args):
+        calls.append(args[1])
+        if len(calls) == 1:
+            raise OSError("disk hiccup")
+        return real(self, *args)
+
+    monkeypatch.setattr(Warehouse, "stage_batch", flaky)
+    with process_pool(2):
+        frames = _hold_all(_read_docs(), "r:0")
+        with pytest.raises(OSError):
+            pipeline.stage_batch(wh, "r", 0, frames, at)
+        written = pipeline.stage_batch(wh, "r", 0, frames, at)  # the retry finds the frames still held
+        with pytest.raises(KeyError):
+            pipeline.fetch(frames["tokens"])
+    assert calls == ["00000", "00000"]
+    assert written["tokens"] == frames["tokens"].rows > 400 and written["documents"] == 4
