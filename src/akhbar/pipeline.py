@@ -94,11 +94,6 @@ class Held:
     chunks: int
     rows: int
 
-    @property
-    def height(self) -> int:
-        """Rows over all chunks (as ``DataFrame.height``)."""
-        return self.rows
-
 
 #: A table's frame, or a marker of where its parts are held.
 Frame = pl.DataFrame | Held
@@ -358,12 +353,11 @@ def stage_batch(warehouse: Any, run_id: str, batch_no: int, frames: dict[str, Fr
         parts = map_chunks(_stage_held, [(_slot(key, i), warehouse, run_id, f"{batch_no:05d}-{i:02d}", ingested_at)
                                           for i in range(n)])
         return {name: sum(p.get(name, 0) for p in parts) for name in BATCH_TABLES}
+    local = {name: fetch(f) for name, f in frames.items()}
+    written = warehouse.stage_batch(run_id, f"{batch_no:05d}", _batch_frames(local, run_id, ingested_at))
     if hk is not None:
-        local = {name: fetch(f) for name, f in frames.items()}
-        written = warehouse.stage_batch(run_id, f"{batch_no:05d}", _batch_frames(local, run_id, ingested_at))
         _drop(hk)  # only once written: a retry fetches them again
-        return written
-    return warehouse.stage_batch(run_id, f"{batch_no:05d}", _batch_frames(frames, run_id, ingested_at))  # type: ignore[arg-type]
+    return written
 
 
 def _drop_chunk(slot: str) -> None:

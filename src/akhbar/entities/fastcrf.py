@@ -182,11 +182,9 @@ class FastTagger:
         # the gazetteers the model reads (prefix of their attributes, gazetteer), and per row the word's
         # first forms in each (Gazetteer.first_forms), so a gazetteer looks a word form up once
         ext = self.extractor
-        pairs = [(key, g) for key, g in (("g=", ext.gazetteer if ext.config.gazetteer else None),
-                                          ("a=", ext.autogaz), ("o=", ext.orgnames)) if g is not None]
-        self._gazetteer_keys = [key for key, _ in pairs]
-        self._gazetteers = [g for _, g in pairs]
-        self._gforms: list[list[tuple[str, ...]]] = [[] for _ in pairs]
+        self._gazetteers = [(key, g) for key, g in (("g=", ext.gazetteer if ext.config.gazetteer else None),
+                                                     ("a=", ext.autogaz), ("o=", ext.orgnames)) if g is not None]
+        self._gforms: list[list[tuple[str, ...]]] = [[] for _ in self._gazetteers]
         self._bfirst: list[bool] = []  # per row: the model has a bigram attribute starting with core_al
         self._pairs: dict[tuple[str, str], tuple[int | None, int | None]] = {}  # bigram attribute rows
         self._part_index: dict[str, int] = {"": 0}  # attribute -> its row of _part_vec
@@ -252,7 +250,7 @@ class FastTagger:
             self._vrow.append(vrow)
             self._core_al.append(core_al)
             self._norm.append(norm)
-            for g, gforms in zip(self._gazetteers, self._gforms):
+            for (_, g), gforms in zip(self._gazetteers, self._gforms):
                 gforms.append(g.first_forms(norm))
             self._bfirst.append(core_al in self._bigram_firsts)
         if not new_sigs:
@@ -387,7 +385,7 @@ class FastTagger:
             pos_l = pos.tolist()
             if side is not None:
                 side.setdefault("norms", []).extend(norms)
-            for key, gaz, gforms in zip(self._gazetteer_keys, self._gazetteers, self._gforms):
+            for (key, gaz), gforms in zip(self._gazetteers, self._gforms):
                 tags = gaz.match(norms, ends, [gforms[r] for r in rows])
                 if side is not None and key == "o=":
                     side.setdefault("orgnames", []).extend(tags)
