@@ -149,17 +149,44 @@ def _loaded_mb(warehouse: Path) -> float:
         con.close()
 
 
-def run_cli(api_url: str, paths: list[str], runner: str, batch_size: int, workers: int, label: str) -> dict:
-    """One `akhbar run` in a fresh warehouse; prints its table and returns its figures."""
+def _group_cpu(pid: int | None) -> float:
+    """CPU seconds (user + system) used so far by process ``pid`` and its descendants; 0.0 if gone."""
+    import psutil
+
+    if pid is None:
+        return 0.0
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return 0.0
+    total = 0.0
+    for p in procs:
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system
+        except psutil.Error:
+            pass
+    return total
+
+
+def run_cli(api_url: str, paths: list[str], runner: str, batch_size: int, workers: int, label: str,
+            server_pid: int | None = None) -> dict:
+    """One `akhbar run` in a fresh warehouse; prints its table and returns its figures.
+
+    ``server_pid``: the Prefect server's process, whose CPU during the run is printed too (it is outside
+    the measured tree but shares the machine's cores)."""
     with tempfile.TemporaryDirectory(prefix="akhbar-bench-wh-") as wh:
         env = dict(os.environ, PREFECT_API_URL=api_url, PREFECT_LOGGING_LEVEL="WARNING")
         cmd = [str(AKHBAR), "run", *paths, "--warehouse", wh, "--task-runner", runner, "--workers", str(workers),
                "--batch-size", str(batch_size), "--json"]
+        server_cpu0 = _group_cpu(server_pid)
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO)
         rss = TreeRss(proc.pid)
         stdout, stderr = proc.communicate()
         wall = time.perf_counter() - t0
+        server_cpu = _group_cpu(server_pid) - server_cpu0
         peak = rss.stop()
         if proc.returncode:
             print(f"\n== {label} [{runner}] FAILED ({proc.returncode}):\n{stderr[-3000:]}")
@@ -194,6 +221,8 @@ def run_cli(api_url: str, paths: list[str], runner: str, batch_size: int, worker
         if rec["cpu"] >= 0.5:
             print(f"  {rec['role']:<40} CPU {rec['cpu']:8.1f} s ({rec['cpu'] * 1000 / max(n, 1):.2f} ms/doc)"
                   f"  peak RSS {rec['peak']:6.0f} MiB")
+    if server_pid is not None:
+        print(f"  {'Prefect server (outside the tree)':<40} CPU {server_cpu:8.1f} s during the run")
     return {"label": label, "runner": runner, "docs": n, "mb": mb, "wall": wall, "flow": flow_s, "peak_mib": peak,
             "stages": s["stage_seconds"]}
 
@@ -340,12 +369,12 @@ def main(argv: list[str] | None = None) -> int:
                         dev_paths, dev_label = [str(dev)], "corpus/dev"
                     for runner in args.runners:
                         results.append(run_cli(server.api_url, dev_paths, runner, args.batch_size, args.workers,
-                                               dev_label))
+                                               dev_label, server.pid))
                 for f in args.factors:
                     path = scale_slice(args.base * f, Path(tmp))
                     for runner in args.runners:
                         results.append(run_cli(server.api_url, [str(path)], runner, args.batch_size, args.workers,
-                                               f"corpus/scale x{f} ({args.base * f} articles)"))
+                                               f"corpus/scale x{f} ({args.base * f} articles)", server.pid))
         finally:
             stop_server(home)
     results = [r for r in results if r]

@@ -93,6 +93,36 @@ def test_signatures_are_cleared_with_the_words(tagger, dev_docs):
     assert cleared >= 2
 
 
+def test_a_full_cache_keeps_its_most_used_words_and_their_vectors(tagger, dev_docs):
+    from akhbar.entities.features import word_info
+    from akhbar.entities.fastcrf import KEEP_SHARE
+
+    fast = FastTagger(tagger.extractor, tagger.pass1, max_words=400)
+    sents = [s for d in dev_docs for s in d]
+    hot = sents[0]
+    for _ in range(4):  # the first sentence's words are used four times before any other word
+        fast.tag_sentences([hot])
+    evictions = 0
+    for i in range(1, len(sents), 5):
+        before = len(fast._rows)
+        fast.tag_sentences(sents[i:i + 5])
+        if len(fast._rows) < before + sum(len(s) for s in sents[i:i + 5]) and before > 400:
+            evictions += 1
+            break
+    assert evictions == 1
+    # the hot words survived the eviction, and only about KEEP_SHARE of the cap (plus one call's words) is left
+    assert all(w in fast._rows for w in hot)
+    assert len(fast._rows) <= int(400 * KEEP_SHARE) + sum(len(s) for s in sents[i:i + 5])
+    assert len(fast._vrow) == len(fast._norm) == len(fast._core_al) == len(fast._bfirst) == len(fast._rows)
+    # every kept row still describes its word, and its vectors are those a fresh tagger computes
+    for w, r in fast._rows.items():
+        assert fast._norm[r] == word_info(w)[0]
+    fresh = FastTagger(tagger.extractor, tagger.pass1)
+    for sent in sents[i:i + 20]:
+        assert np.allclose(fast.emissions(sent), fresh.emissions(sent), rtol=0, atol=1e-9)
+    assert max(fast._vrow) < len(fast._sig_rows) <= len(fast._rows)
+
+
 def test_document_tagger_fast_and_crfsuite_paths_agree(tagger, dev_docs):
     slow = DocumentTagger(tagger.extractor, tagger.pass1, fast=False)
     assert slow._fast() is None and tagger._fast() is not None
