@@ -113,10 +113,15 @@ def test_a_full_cache_keeps_its_most_used_words_and_their_vectors(tagger, dev_do
     # the hot words survived the eviction, and only about KEEP_SHARE of the cap (plus one call's words) is left
     assert all(w in fast._rows for w in hot)
     assert len(fast._rows) <= int(400 * KEEP_SHARE) + sum(len(s) for s in sents[i:i + 5])
-    assert len(fast._vrow) == len(fast._norm) == len(fast._core_al) == len(fast._bfirst) == len(fast._rows)
+    assert len(fast._vrow) == len(fast._norm) == len(fast._arnorm) == len(fast._core_al) == len(fast._gforms[0]) \
+        == len(fast._rows)
     # every kept row still describes its word, and its vectors are those a fresh tagger computes
     for w, r in fast._rows.items():
         assert fast._norm[r] == word_info(w)[0]
+        assert fast._arnorm[r] == (word_info(w)[0] if word_info(w)[4] == "ar" else None)
+        for g in range(len(fast._gazetteers)):
+            assert bool(fast._flags[r] & (2 << g)) == bool(fast._gforms[g][r])
+        assert bool(fast._flags[r] & 1) == (word_info(w)[2] in fast._bigram_firsts)
     fresh = FastTagger(tagger.extractor, tagger.pass1)
     for sent in sents[i:i + 20]:
         assert np.allclose(fast.emissions(sent), fresh.emissions(sent), rtol=0, atol=1e-9)

@@ -30,7 +30,7 @@ import numpy as np
 from akhbar.caches import WORD_CACHE_SIZE
 from akhbar.entities.crf import CrfModel
 from akhbar.entities.features import _EXPORTED, FeatureExtractor, _affix_features, word_info
-from akhbar.entities.gazetteer import trigger_class
+from akhbar.entities.gazetteer import Gazetteer, trigger_class
 
 __all__ = ["CrfWeights", "FastTagger", "KEEP_SHARE", "viterbi"]
 
@@ -187,13 +187,16 @@ class FastTagger:
         self._rows: dict[str, int] = {}
         self._core_al: list[str] = []  # per row: the word's form with proclitics off, article kept
         self._norm: list[str] = []  # per row: the feature-normalised word
+        self._arnorm: list[str | None] = []  # per row: the normalised word if it is an Arabic-letter word
         # the gazetteers the model reads (prefix of their attributes, gazetteer), and per row the word's
         # first forms in each (Gazetteer.first_forms), so a gazetteer looks a word form up once
         ext = self.extractor
         self._gazetteers = [(key, g) for key, g in (("g=", ext.gazetteer if ext.config.gazetteer else None),
                                                      ("a=", ext.autogaz), ("o=", ext.orgnames)) if g is not None]
         self._gforms: list[list[tuple[str, ...]]] = [[] for _ in self._gazetteers]
-        self._bfirst: list[bool] = []  # per row: the model has a bigram attribute starting with core_al
+        # per row, bit flags: 1 = the model has a bigram attribute starting with the word's core_al;
+        # 2 << g = the word has first forms in gazetteer g (it can start one of its entries)
+        self._flags = np.zeros(1024, dtype=np.uint8)
         self._pairs: dict[tuple[str, str], tuple[int | None, int | None]] = {}  # bigram attribute rows
         self._part_index: dict[str, int] = {"": 0}  # attribute -> its row of _part_vec
         self._part_vec = np.zeros((4096, 2 * self.window + 1, n_labels), dtype=np.float64)
@@ -222,6 +225,8 @@ class FastTagger:
         sig_rows = self._sig_rows
         index = self._part_index
         new_sigs: list[list[int]] = []
+        first_row = len(self._vrow)
+        new_flags: list[int] = []
         for word in words:
             if word in self._rows:
                 continue
@@ -259,9 +264,20 @@ class FastTagger:
             self._vrow.append(vrow)
             self._core_al.append(core_al)
             self._norm.append(norm)
-            for (_, g), gforms in zip(self._gazetteers, self._gforms):
-                gforms.append(g.first_forms(norm))
-            self._bfirst.append(core_al in self._bigram_firsts)
+            self._arnorm.append(norm if shape == "ar" else None)
+            flag = 1 if core_al in self._bigram_firsts else 0
+            for g, ((_, gaz), gforms) in enumerate(zip(self._gazetteers, self._gforms)):
+                ff = gaz.first_forms(norm)
+                gforms.append(ff)
+                if ff:
+                    flag |= 2 << g
+            new_flags.append(flag)
+        n_rows = len(self._vrow)
+        if n_rows > len(self._flags):
+            grown_flags = np.zeros(max(n_rows, 2 * len(self._flags)), dtype=np.uint8)
+            grown_flags[: len(self._flags)] = self._flags
+            self._flags = grown_flags
+        self._flags[first_row:n_rows] = new_flags
         if not new_sigs:
             return
         # every new attribute set's vectors: the sum of its attributes' parts (part 0 is all zeros)
@@ -308,8 +324,11 @@ class FastTagger:
         self._vrow = vrow.tolist()
         self._core_al = [self._core_al[r] for r in kept_l]
         self._norm = [self._norm[r] for r in kept_l]
+        self._arnorm = [self._arnorm[r] for r in kept_l]
         self._gforms = [[g[r] for r in kept_l] for g in self._gforms]
-        self._bfirst = [self._bfirst[r] for r in kept_l]
+        flags = self._flags[kept]
+        self._flags[:] = 0
+        self._flags[: kept.size] = flags
         halved = uses[kept] // 2
         self._uses[:] = 0
         self._uses[: kept.size] = halved
@@ -354,9 +373,11 @@ class FastTagger:
         Args:
             words: the raw words of all sentences, in order (``sum(lengths)`` of them).
             lengths: words per sentence.
-            side: optional dict that receives, per word, ``"norms"`` (the feature-normalised forms) and
-                ``"orgnames"`` (the mined organisation names' BIO tags, if that group is on), for the
-                post-passes of :class:`akhbar.entities.tagger.DocumentTagger`.
+            side: optional dict that receives, per word, ``"ar_norms"`` (the feature-normalised form of an
+                Arabic-letter word, else None), ``"cores"`` (the normalised form without proclitics), and,
+                with gazetteers, ``"norms"`` (the feature-normalised forms) and ``"orgnames"`` (the mined
+                organisation names' BIO tags, if that group is on), for the post-passes of
+                :class:`akhbar.entities.tagger.DocumentTagger`.
         Returns:
             float64 array (len(words), n_labels), rows in the order of ``words``.
         """
@@ -397,7 +418,8 @@ class FastTagger:
         ai = w.attr_index
         at: list[int] = []
         idx: list[int] = []
-        b_first = np.asarray(self._bfirst, dtype=bool)[rows_arr]
+        flags = self._flags[rows_arr]
+        b_first = (flags & 1).astype(bool)
         core_al = self._core_al
         pairs = self._pairs
         for k in (np.flatnonzero(b_first[:-1] & (pos[1:] != 0)) + 1).tolist():
@@ -415,6 +437,10 @@ class FastTagger:
             if hit[1] is not None:
                 at.append(k - 1)
                 idx.append(hit[1])
+        if side is not None:
+            arnorm = self._arnorm
+            side.setdefault("ar_norms", []).extend([arnorm[r] for r in rows])
+            side.setdefault("cores", []).extend([core_al[r] for r in rows])
         if self._gazetteers:
             norm_of = self._norm
             norms = [norm_of[r] for r in rows]
@@ -422,13 +448,14 @@ class FastTagger:
             pos_l = pos.tolist()
             if side is not None:
                 side.setdefault("norms", []).extend(norms)
-            for (key, gaz), gforms in zip(self._gazetteers, self._gforms):
-                tags = gaz.match(norms, ends, [gforms[r] for r in rows])
+            for g, ((key, gaz), gforms) in enumerate(zip(self._gazetteers, self._gforms)):
+                # only words that start an entry are tried (usually a few in a hundred)
+                cand = np.flatnonzero(flags & (2 << g)).tolist()
+                spans = gaz.spans(norms, cand, [gforms[rows[m]] for m in cand], ends)
                 if side is not None and key == "o=":
-                    side.setdefault("orgnames", []).extend(tags)
-                for m, tag in enumerate(tags):
-                    if not tag:
-                        continue
+                    side.setdefault("orgnames", []).extend(Gazetteer.tags(spans, n))
+                for m, tag in ((m, ("B-" if m == s0 else "I-") + lab) for s0, e0, lab in spans
+                               for m in range(s0, e0)):
                     i = ai.get(f"{key}{tag}")
                     if i is not None:
                         at.append(m)

@@ -212,7 +212,6 @@ class Gazetteer:
         [None, 'B-LOC']
         """
         n = len(norms)
-        out: list[str | None] = [None] * n
         if forms is None:
             cache = self._first_forms
             forms = [cache.get(w) for w in norms]  # type: ignore[misc]
@@ -222,12 +221,31 @@ class Gazetteer:
                 for k, word in enumerate(norms):
                     if forms[k] is None:
                         forms[k] = cache[word] = self.first_forms(word)
+        starts = [i for i, f in enumerate(forms) if f]
+        return self.tags(self.spans(norms, starts, [forms[i] for i in starts], ends), n)
+
+    def spans(self, norms: Sequence[str], starts: Sequence[int], forms: Sequence[tuple[str, ...]],
+              ends: Sequence[int] | None = None) -> list[tuple[int, int, str]]:
+        """Longest matches, left to right, that begin at one of ``starts``.
+
+        Args:
+            norms: feature-normalised words (one sentence, or several with ``ends``).
+            starts: ascending word indices where a match may begin: every word whose :meth:`first_forms`
+                are not empty (other words cannot begin one).
+            forms: the :meth:`first_forms` of the word at each of ``starts``.
+            ends: as for :meth:`match`.
+        Returns:
+            ``(start, end, label)`` per match, ``end`` exclusive, in order and not overlapping; the same
+            matches :meth:`match` tags.
+        """
+        out: list[tuple[int, int, str]] = []
+        n = len(norms)
         entries = self.entries
+        lengths = self._lengths
         end = -1  # words before this index are inside the previous match
-        for i, first_forms in enumerate(forms):
+        for i, first_forms in zip(starts, forms):
             if not first_forms or i < end:
                 continue
-            lengths = self._lengths
             for length in range(min(self.max_len, (n if ends is None else ends[i]) - i), 0, -1):
                 label = None
                 for f in first_forms:
@@ -236,11 +254,19 @@ class Gazetteer:
                         if label:
                             break
                 if label:
-                    out[i] = "B-" + label
-                    for j in range(i + 1, i + length):
-                        out[j] = "I-" + label
+                    out.append((i, i + length, label))
                     end = i + length
                     break
+        return out
+
+    @staticmethod
+    def tags(spans: Sequence[tuple[int, int, str]], n: int) -> list[str | None]:
+        """BIO tags of ``n`` words from :meth:`spans` (None outside a match)."""
+        out: list[str | None] = [None] * n
+        for s, e, label in spans:
+            out[s] = "B-" + label
+            for j in range(s + 1, e):
+                out[j] = "I-" + label
         return out
 
 

@@ -90,7 +90,8 @@ def _ar_norm(word: str) -> str | None:
 
 
 def propagate_names(doc_words: Sequence[Sequence[str]], doc_tags: Sequence[Sequence[str]],
-                    min_share: float = 0.75) -> list[list[str]]:
+                    min_share: float = 0.75, doc_ar_norms: Sequence[Sequence[str | None]] | None = None,
+                    doc_cores: Sequence[Sequence[str]] | None = None) -> list[list[str]]:
     """Document consistency: tag untagged repetitions of names tagged elsewhere in the document.
 
     Every recognised name (word sequence, first word without proclitics), and for a person of two words or
@@ -103,6 +104,12 @@ def propagate_names(doc_words: Sequence[Sequence[str]], doc_tags: Sequence[Seque
     Args:
         doc_words: sentences (raw words) of one document.
         doc_tags: IOB2 tags, same shape.
+        min_share: least share of a pattern's recognised occurrences its majority label must hold.
+        doc_ar_norms, doc_cores: optional, both or neither, same shape as ``doc_words``: each word's
+            feature-normalised form if it is an Arabic-letter word, else None (``_ar_norm``), and its
+            form without proclitics (:func:`akhbar.entities.text.split_proclitics` ``[1]`` of its
+            normalised form), as the caller already has them (the fast tagger does); they let sentences
+            where no name can start be skipped at C speed. Computed per word when not given. Same result.
     Returns:
         new tags, same shape (the input is not modified).
     """
@@ -125,14 +132,21 @@ def propagate_names(doc_words: Sequence[Sequence[str]], doc_tags: Sequence[Seque
         return out
     max_len = max(map(len, patterns))
     firsts = {k[0] for k in patterns}
-    for words, tags in zip(doc_words, out):
+    for si, (words, tags) in enumerate(zip(doc_words, out)):
         # per word: its key as the first word of a name (proclitics off) and as a later word
-        nk = [_ar_norm(w) for w in words]
+        if doc_ar_norms is not None and doc_cores is not None:
+            nk = doc_ar_norms[si]
+            cores = doc_cores[si]
+            if firsts.isdisjoint(nk) and firsts.isdisjoint(cores):  # no word can start a name here
+                continue
+        else:
+            nk = [_ar_norm(w) for w in words]
+            cores = [split_proclitics(k)[1] if k is not None else "" for k in nk]
         # the key of a word as the first word of a name matters only where it can be a pattern's first
         fk: list[str | None] = [None] * len(words)
         for i, k in enumerate(nk):
-            if k is not None and (k in firsts or split_proclitics(k)[1] in firsts):
-                fk[i] = split_proclitics(k)[1] if clitic_length(words[i]) else k
+            if k is not None and (k in firsts or cores[i] in firsts):
+                fk[i] = cores[i] if clitic_length(words[i]) else k
         if firsts.isdisjoint(fk):  # no name of the document starts in this sentence
             continue
 
@@ -270,8 +284,8 @@ class DocumentTagger:
             per document, IOB2 tags of the same shape.
         """
         fast = self._fast()
-        norms: list[list[list[str]] | None] = [None] * len(docs)
-        orgs: list[list[list[str | None]] | None] = [None] * len(docs)
+        # per document, per sentence, per word, what the fast tagger computed on the way (see its ``side``)
+        per_doc: dict[str, list] = {key: [None] * len(docs) for key in ("norms", "orgnames", "ar_norms", "cores")}
         if fast is not None:
             side: dict[str, list] = {}
             flat = fast.tag_sentences([s for d in docs for s in d], side=side)
@@ -280,14 +294,12 @@ class DocumentTagger:
             for k, d in enumerate(docs):
                 first.append(flat[i:i + len(d)])
                 i += len(d)
-                if "norms" in side:
-                    bounds = [w]
-                    for s in d:
-                        bounds.append(bounds[-1] + len(s))
-                    norms[k] = [side["norms"][a:b] for a, b in zip(bounds, bounds[1:])]
-                    if "orgnames" in side:
-                        orgs[k] = [side["orgnames"][a:b] for a, b in zip(bounds, bounds[1:])]
-                    w = bounds[-1]
+                bounds = [w]
+                for s in d:
+                    bounds.append(bounds[-1] + len(s))
+                for key, values in side.items():
+                    per_doc[key][k] = [values[a:b] for a, b in zip(bounds, bounds[1:])]
+                w = bounds[-1]
         else:
             first = []
             for d in docs:
@@ -299,10 +311,11 @@ class DocumentTagger:
                             for f, row in zip(feats, counts)]
                 first.append(tags)
         out = []
-        for d, tags, dn, do in zip(docs, first, norms, orgs):
+        for k, (d, tags) in enumerate(zip(docs, first)):
             if self.complete_orgs and self.extractor.orgnames is not None:
-                tags = complete_from_gazetteer(d, tags, self.extractor.orgnames, dn, do)
+                tags = complete_from_gazetteer(d, tags, self.extractor.orgnames, per_doc["norms"][k],
+                                               per_doc["orgnames"][k])
             if self.propagate:
-                tags = propagate_names(d, tags)
+                tags = propagate_names(d, tags, doc_ar_norms=per_doc["ar_norms"][k], doc_cores=per_doc["cores"][k])
             out.append(tags)
         return out
