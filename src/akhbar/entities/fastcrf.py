@@ -198,6 +198,7 @@ class FastTagger:
         # 2 << g = the word has first forms in gazetteer g (it can start one of its entries)
         self._flags = np.zeros(1024, dtype=np.uint8)
         self._pairs: dict[tuple[str, str], tuple[int | None, int | None]] = {}  # bigram attribute rows
+        self._gaz_attr_cache: dict[tuple[str, str], tuple[tuple[int, int], ...]] = {}
         self._part_index: dict[str, int] = {"": 0}  # attribute -> its row of _part_vec
         self._part_vec = np.zeros((4096, 2 * self.window + 1, n_labels), dtype=np.float64)
         self._vrow: list[int] = []  # per row: the word's row of _vec
@@ -297,6 +298,17 @@ class FastTagger:
             idx.append(0)
             idx.extend(ids)
         self._vec[first:need] = np.add.reduceat(self._part_vec[np.asarray(idx)], np.asarray(starts), axis=0)
+
+    def _gaz_attrs(self, key: str, tag: str) -> tuple[tuple[int, int], ...]:
+        """``(d, attribute row)`` of gazetteer tag ``tag`` (prefix ``key``): ``d = 0`` for the word's own
+        ``g=B-LOC``-style attribute, ``d`` for the ``d:g=B-LOC`` the word at offset ``-d`` sees; only
+        those the model knows (cached: a gazetteer has a handful of tags)."""
+        got = self._gaz_attr_cache.get((key, tag))
+        if got is None:
+            ai = self.weights.attr_index
+            pairs = [(0, ai.get(f"{key}{tag}"))] + [(d, ai.get(f"{d}:{key}{tag}")) for d in self.offsets]
+            got = self._gaz_attr_cache[(key, tag)] = tuple((d, i) for d, i in pairs if i is not None)
+        return got
 
     def _evict(self, keep: int) -> None:
         """Keep the ``keep`` most used word forms (ties: the earlier added) and the signatures they use,
@@ -456,18 +468,14 @@ class FastTagger:
                     side.setdefault("orgnames", []).extend(Gazetteer.tags(spans, n))
                 for m, tag in ((m, ("B-" if m == s0 else "I-") + lab) for s0, e0, lab in spans
                                for m in range(s0, e0)):
-                    i = ai.get(f"{key}{tag}")
-                    if i is not None:
-                        at.append(m)
-                        idx.append(i)
+                    # the rows of the word's own gazetteer attribute (offset 0) and of the copies its
+                    # neighbours at offset -d see, where the model knows them
                     p0, e0 = m - pos_l[m], ends[m]
-                    for d in self.offsets:
+                    for d, i in self._gaz_attrs(key, tag):
                         k = m - d
                         if p0 <= k < e0:
-                            i = ai.get(f"{d}:{key}{tag}")
-                            if i is not None:
-                                at.append(k)
-                                idx.append(i)
+                            at.append(k)
+                            idx.append(i)
         if at:
             np.add.at(em, np.asarray(at), w.state[np.asarray(idx)])
         return em

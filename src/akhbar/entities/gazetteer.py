@@ -186,9 +186,10 @@ class Gazetteer:
         self.entries = {tuple(k.split()): v for k, v in entries.items()}
         self.max_len = max((len(k) for k in self.entries), default=1)
         self.firsts = frozenset(k[0] for k in self.entries)
-        self._lengths: dict[str, set[int]] = {}  # first word -> lengths (in words) of its entries
+        lengths: dict[str, set[int]] = {}  # first word -> lengths (in words) of its entries
         for k in self.entries:
-            self._lengths.setdefault(k[0], set()).add(len(k))
+            lengths.setdefault(k[0], set()).add(len(k))
+        self._lengths = {f: tuple(sorted(ls, reverse=True)) for f, ls in lengths.items()}  # longest first
         self._first_forms: dict[str, tuple[str, ...]] = {}  # word -> its forms that start an entry
 
     def first_forms(self, norm: str) -> tuple[str, ...]:
@@ -246,13 +247,16 @@ class Gazetteer:
         for i, first_forms in zip(starts, forms):
             if not first_forms or i < end:
                 continue
-            for length in range(min(self.max_len, (n if ends is None else ends[i]) - i), 0, -1):
-                label = None
-                for f in first_forms:
-                    if length in lengths[f]:
-                        label = entries.get((f, *norms[i + 1:i + length]))
-                        if label:
-                            break
+            room = (n if ends is None else ends[i]) - i
+            if len(first_forms) == 1:
+                f = first_forms[0]
+                tries = [(length, f) for length in lengths[f] if length <= room]
+            else:  # longest first; at equal length the forms in their order (the word itself first)
+                tries = sorted(((length, k, f) for k, f in enumerate(first_forms) for length in lengths[f]
+                                if length <= room), key=lambda t: (-t[0], t[1]))  # type: ignore[assignment]
+                tries = [(t[0], t[2]) for t in tries]  # type: ignore[index]
+            for length, f in tries:
+                label = entries.get((f, *norms[i + 1:i + length]))
                 if label:
                     out.append((i, i + length, label))
                     end = i + length
