@@ -192,9 +192,17 @@ class Gazetteer:
         self._lengths = {f: tuple(sorted(ls, reverse=True)) for f, ls in lengths.items()}  # longest first
         self._first_forms: dict[str, tuple[str, ...]] = {}  # word -> its forms that start an entry
 
-    def first_forms(self, norm: str) -> tuple[str, ...]:
-        """The forms of ``norm`` (itself, then without its proclitics) that start an entry; usually ``()``."""
-        return tuple(f for f in dict.fromkeys((norm, split_proclitics(norm)[1])) if f in self.firsts)
+    def first_forms(self, norm: str, core_al: str | None = None) -> tuple[str, ...]:
+        """The forms of ``norm`` (itself, then without its proclitics) that start an entry; usually ``()``.
+
+        ``core_al``: ``split_proclitics(norm)[1]`` when the caller has it already."""
+        if core_al is None:
+            core_al = split_proclitics(norm)[1]
+        firsts = self.firsts
+        other = core_al != norm and core_al in firsts
+        if norm in firsts:
+            return (norm, core_al) if other else (norm,)
+        return (core_al,) if other else ()
 
     def match(self, norms: Sequence[str], ends: Sequence[int] | None = None,
               forms: list[tuple[str, ...]] | None = None) -> list[str | None]:
