@@ -203,8 +203,6 @@ class FastTagger:
         self._flags = np.zeros(1024, dtype=np.uint8)
         self._pairs: dict[tuple[str, str], tuple[int | None, int | None]] = {}  # bigram attribute rows
         self._gaz_attr_cache: dict[tuple[str, str], tuple[tuple[int, int], ...]] = {}
-        self._part_index: dict[str, int] = {"": 0}  # attribute -> its row of _part_vec
-        self._part_vec = np.zeros((4096, 2 * self.window + 1, n_labels), dtype=np.float64)
         self._vrow: list[int] = []  # per row: the word's row of _vec
         self._uses = np.zeros(1024, dtype=np.int64)  # per row: times the word was tagged (halved at evictions)
         self._sig_rows: dict[bytes, int] = {}  # a word's known attributes (packed part rows) -> row of _vec
@@ -216,6 +214,13 @@ class FastTagger:
         self._pad = {d: w.vector([f"{d}:PAD"]) for d in self.offsets}
         # attributes x of a word such that the model knows x or a neighbour's "d:x"
         self._known_bases = frozenset(_OFFSET.sub("", a, count=1) for a in w.attr_index)
+        # each of them with its part (:meth:`_attribute_part`) in a row of _part_vec; row 0 (key "") is zeros
+        bases = sorted(self._known_bases)
+        self._part_index: dict[str, int] = {"": 0, **{x: i for i, x in enumerate(bases, start=1)}}
+        self._part_vec = np.zeros((len(bases) + 1, *self._vec.shape[1:]), dtype=np.float64)
+        for x, i in self._part_index.items():
+            if i:
+                self._part_vec[i] = self._attribute_part(x)
         self._bigram_firsts = frozenset(a[3:].split("|", 1)[0] for a in w.attr_index if a.startswith(("b-=", "b+=")))
 
     # -- per-word vectors -------------------------------------------------------------------------------
@@ -226,12 +231,13 @@ class FastTagger:
         is usually unknown to the model, so its vectors depend only on its shape, affixes and clusters).
         The vectors of all new attribute sets are summed in one vectorised step."""
         ext, cfg = self.extractor, self.extractor.config
-        known = self._known_bases
         sig_rows = self._sig_rows
-        index = self._part_index
+        part = self._part_index.get
         new_sigs: list[list[int]] = []
         first_row = len(self._vrow)
         new_flags: list[int] = []
+        # per gazetteer: its first-forms function, this tagger's per-row list of them, the row flag bit
+        gaz = [(g.first_forms, gforms, 2 << k) for k, ((_, g), gforms) in enumerate(zip(self._gazetteers, self._gforms))]
         for word in words:
             if word in self._rows:
                 continue
@@ -253,13 +259,7 @@ class FastTagger:
                 local.append("k=none")
             # the signature: the rows in _part_vec of the word's model-known attributes, packed as bytes
             # (a tuple of the attribute strings cost ~1 KB per distinct signature)
-            ids: list[int] = []
-            for x in (*local, *_affix_features(norm, core)):
-                if x in known:
-                    i = index.get(x)
-                    if i is None:
-                        i = index[x] = self._new_part(x)
-                    ids.append(i)
+            ids = [i for x in (*local, *_affix_features(norm, core)) if (i := part(x)) is not None]
             sig = _pack(ids)
             vrow = sig_rows.get(sig)
             if vrow is None:
@@ -271,11 +271,11 @@ class FastTagger:
             self._norm.append(norm)
             self._arnorm.append(norm if shape == "ar" else None)
             flag = 1 if core_al in self._bigram_firsts else 0
-            for g, ((_, gaz), gforms) in enumerate(zip(self._gazetteers, self._gforms)):
-                ff = gaz.first_forms(norm, core_al)
+            for first_forms, gforms, bit in gaz:
+                ff = first_forms(norm, core_al)
                 gforms.append(ff)
                 if ff:
-                    flag |= 2 << g
+                    flag |= bit
             new_flags.append(flag)
         n_rows = len(self._vrow)
         if n_rows > len(self._flags):
@@ -348,15 +348,6 @@ class FastTagger:
         halved = uses[kept] // 2
         self._uses[:] = 0
         self._uses[: kept.size] = halved
-
-    def _new_part(self, x: str) -> int:
-        i = len(self._part_index)
-        if i >= len(self._part_vec):
-            grown = np.zeros((2 * len(self._part_vec), *self._part_vec.shape[1:]), dtype=np.float64)
-            grown[: len(self._part_vec)] = self._part_vec
-            self._part_vec = grown
-        self._part_vec[i] = self._attribute_part(x)
-        return i
 
     def _attribute_part(self, x: str) -> np.ndarray:
         """What a word's attribute ``x`` adds to its vectors: its weights at the centre slot and, for the
