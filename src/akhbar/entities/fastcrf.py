@@ -134,10 +134,18 @@ def viterbi(emissions: Sequence[np.ndarray], trans: np.ndarray) -> list[np.ndarr
         em[row, : lengths[row]] = emissions[i]
     score = em[:, 0].copy()
     back = np.zeros((len(live), t_max, n_labels), dtype=np.intp)
+    n_live = len(live)
     for t in range(1, t_max):
-        cand = score[:, :, None] + trans[None, :, :]
-        arg = cand.argmax(axis=1)
-        best = cand.max(axis=1)  # the value at arg (a C reduction; take_along_axis costs more per call)
+        # best previous label per label: a running maximum over the previous label i, on (sentences,
+        # labels) arrays (about twice as fast as argmax over a (sentences, labels, labels) array); the
+        # strict comparison keeps the lower i on ties, as argmax and crfsuite do
+        best = score[:, 0, None] + trans[0][None, :]
+        arg = np.zeros((n_live, n_labels), dtype=np.intp)
+        for i in range(1, n_labels):
+            cand = score[:, i, None] + trans[i][None, :]
+            better = cand > best
+            np.maximum(best, cand, out=best)
+            np.copyto(arg, i, where=better)
         active = lengths > t
         score = np.where(active[:, None], best + em[:, t], score)
         back[:, t] = arg
