@@ -128,6 +128,23 @@ def test_a_full_cache_keeps_its_most_used_words_and_their_vectors(tagger, dev_do
     assert max(fast._vrow) < len(fast._sig_rows) <= len(fast._rows)
 
 
+def test_propagate_names_with_the_taggers_forms_equals_computing_them(tagger, dev_docs):
+    from akhbar.entities.tagger import propagate_names
+
+    fast = FastTagger(tagger.extractor, tagger.pass1)
+    changed = 0
+    for doc in dev_docs:
+        side: dict[str, list] = {}
+        tags = fast.tag_sentences(doc, side=side)
+        bounds = np.cumsum([0] + [len(s) for s in doc]).tolist()
+        ar = [side["ar_norms"][a:b] for a, b in zip(bounds, bounds[1:])]
+        cores = [side["cores"][a:b] for a, b in zip(bounds, bounds[1:])]
+        slow = propagate_names(doc, tags)
+        assert propagate_names(doc, tags, doc_ar_norms=ar, doc_cores=cores) == slow
+        changed += slow != tags
+    assert changed >= 5  # the pass did tag repetitions in several of these articles
+
+
 def test_document_tagger_fast_and_crfsuite_paths_agree(tagger, dev_docs):
     slow = DocumentTagger(tagger.extractor, tagger.pass1, fast=False)
     assert slow._fast() is None and tagger._fast() is not None

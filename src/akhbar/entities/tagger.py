@@ -113,10 +113,16 @@ def propagate_names(doc_words: Sequence[Sequence[str]], doc_tags: Sequence[Seque
     Returns:
         new tags, same shape (the input is not modified).
     """
+    fast = doc_ar_norms is not None and doc_cores is not None
     labels: dict[tuple[str, ...], Counter[str]] = {}
-    for words, tags in zip(doc_words, doc_tags):
+    for si, (words, tags) in enumerate(zip(doc_words, doc_tags)):
         for lab, s, e in chunks(tags):
-            key = _name_key(words[s:e])
+            if fast:  # _name_key from the caller's forms: the same key
+                norms = doc_ar_norms[si][s:e]  # type: ignore[index]
+                key = None if None in norms else (
+                    doc_cores[si][s] if clitic_length(words[s]) else norms[0], *norms[1:])  # type: ignore[index]
+            else:
+                key = _name_key(words[s:e])
             if key is None:
                 continue
             labels.setdefault(key, Counter())[lab] += 1
@@ -134,9 +140,9 @@ def propagate_names(doc_words: Sequence[Sequence[str]], doc_tags: Sequence[Seque
     firsts = {k[0] for k in patterns}
     for si, (words, tags) in enumerate(zip(doc_words, out)):
         # per word: its key as the first word of a name (proclitics off) and as a later word
-        if doc_ar_norms is not None and doc_cores is not None:
-            nk = doc_ar_norms[si]
-            cores = doc_cores[si]
+        if fast:
+            nk = doc_ar_norms[si]  # type: ignore[index]
+            cores = doc_cores[si]  # type: ignore[index]
             if firsts.isdisjoint(nk) and firsts.isdisjoint(cores):  # no word can start a name here
                 continue
         else:
@@ -144,10 +150,11 @@ def propagate_names(doc_words: Sequence[Sequence[str]], doc_tags: Sequence[Seque
             cores = [split_proclitics(k)[1] if k is not None else "" for k in nk]
         # the key of a word as the first word of a name matters only where it can be a pattern's first
         fk: list[str | None] = [None] * len(words)
-        for i, k in enumerate(nk):
-            if k is not None and (k in firsts or cores[i] in firsts):
-                fk[i] = cores[i] if clitic_length(words[i]) else k
-        if firsts.isdisjoint(fk):  # no name of the document starts in this sentence
+        starts = [i for i, k in enumerate(nk) if k is not None and (k in firsts or cores[i] in firsts)]
+        for i in starts:
+            fk[i] = cores[i] if clitic_length(words[i]) else nk[i]
+        starts = [i for i in starts if fk[i] in firsts]  # where a name of the document can start
+        if not starts:
             continue
 
         def key_at(i: int, n: int) -> tuple[str, ...] | None:
@@ -168,22 +175,21 @@ def propagate_names(doc_words: Sequence[Sequence[str]], doc_tags: Sequence[Seque
                     for j in range(start + 1, e):
                         tags[j] = "I-" + other
                     break
-        i = 0
-        while i < len(words):
-            hit = 0
-            if tags[i] == "O" and fk[i] in firsts:
-                for n in range(min(max_len, len(words) - i), 0, -1):
-                    if any(t != "O" for t in tags[i:i + n]):
-                        continue
-                    key = key_at(i, n)
-                    if key is not None and key in patterns:
-                        lab = patterns[key]
-                        tags[i] = "B-" + lab
-                        for j in range(i + 1, i + n):
-                            tags[j] = "I-" + lab
-                        hit = n
-                        break
-            i += hit or 1
+        after = 0  # words before this index are inside the previous match
+        for i in starts:  # left to right; a match resumes the scan after its last word
+            if i < after or tags[i] != "O":
+                continue
+            for n in range(min(max_len, len(words) - i), 0, -1):
+                if any(t != "O" for t in tags[i:i + n]):
+                    continue
+                key = key_at(i, n)
+                if key is not None and key in patterns:
+                    lab = patterns[key]
+                    tags[i] = "B-" + lab
+                    for j in range(i + 1, i + n):
+                        tags[j] = "I-" + lab
+                    after = i + n
+                    break
     return out
 
 
