@@ -87,6 +87,11 @@ def test_unify_document_does_not_join_partial_words():
     assert unify_document([("علي", "PER"), ("علياء حسن", "PER")]) == ["علي", "علياء حسن"]
 
 
+def test_unify_document_leaves_an_empty_name_empty():
+    # an empty canonical (nothing left of the text) used to match every longer name of its label
+    assert unify_document([("", "PER"), ("فايز السراج", "PER"), ("", "PER")]) == ["", "فايز السراج", ""]
+
+
 def test_entity_id_stable_and_label_sensitive():
     a = entity_id("فايز السراج", "PER")
     assert a == entity_id("فايز السراج", "PER")

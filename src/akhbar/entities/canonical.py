@@ -79,6 +79,11 @@ def unify_document(mentions: Sequence[tuple[str, str]]) -> list[str]:
 
     >>> unify_document([("فايز السراج", "PER"), ("السراج", "PER"), ("السراج", "LOC")])
     ['فايز السراج', 'فايز السراج', 'السراج']
+
+    An empty name (nothing left of the mention's text) stays empty, so the caller can drop it:
+
+    >>> unify_document([("", "PER"), ("فايز السراج", "PER")])
+    ['', 'فايز السراج']
     """
     # one spelling per (key, label)
     spell_counts: dict[tuple[tuple[str, ...], str], Counter[str]] = {}
@@ -93,10 +98,12 @@ def unify_document(mentions: Sequence[tuple[str, str]]) -> list[str]:
         names.setdefault(lab, []).append((key, sum(c.values()), first))
     target: dict[tuple[tuple[str, ...], str], tuple[tuple[str, ...], str]] = {}
     for lab, entries in names.items():
+        words = {other: frozenset(other) for other, _, _ in entries}
         for key, _, _ in entries:
             best = None
             for other, count, first in entries:
-                if len(other) > len(key) and _contains(other, key):
+                # the cheap tests first: longer, and holding the first word at all
+                if key and len(other) > len(key) and key[0] in words[other] and _contains(other, key):
                     rank = (-len(other), -count, first)
                     if best is None or rank < best[0]:
                         best = (rank, other)
