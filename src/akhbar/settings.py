@@ -65,7 +65,7 @@ class AkhbarSettings(BaseSettings):
     task_runner: Literal["threads", "dask"] = Field(default="threads")
     max_workers: int = Field(default=2, ge=1, description="Threads (or Dask workers) for batch tasks.")
     word_cache_size: int = Field(
-        default=50_000, ge=1,
+        default=40_000, ge=1,
         description="Entries per per-word cache in each text worker (read by akhbar.caches at import).")
     max_in_flight: int | None = Field(
         default=None, ge=1,
