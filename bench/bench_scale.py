@@ -167,6 +167,11 @@ def _group_cpu(pid: int | None) -> float:
             total += t.user + t.system
         except psutil.Error:
             pass
+    try:  # children that exited and were waited for (counted by the kernel in the root's times)
+        t = root.cpu_times()
+        total += t.children_user + t.children_system
+    except psutil.Error:
+        pass
     return total
 
 

@@ -291,3 +291,13 @@ def test_read_conll_normalises_aqmar_labels(tmp_path):
     p = tmp_path / "aqmar.txt"
     p.write_text("دمشق B-LOC\nلينكس B-MIS1\nنواة I-MIS1\nغنو B-MIS-1\nجامعة I--ORG\nو IO\n", encoding="utf-8")
     assert [t for _, t in read_conll(p)[0]] == ["B-LOC", "B-MISC", "I-MISC", "B-MISC", "I-ORG", "O"]
+
+
+def test_chunks_of_lists_tuples_and_arrays():
+    import numpy as np
+
+    from akhbar.entities.crf import chunks
+
+    tags = ["B-PER", "I-PER", "O", "I-LOC"]
+    assert chunks(tags) == chunks(tuple(tags)) == chunks(np.array(tags)) == [("PER", 0, 2), ("LOC", 3, 4)]
+    assert chunks(["O", "O"]) == chunks(np.array(["O", "O"])) == chunks([]) == []

@@ -102,14 +102,22 @@ def test_a_full_cache_keeps_its_most_used_words_and_their_vectors(tagger, dev_do
     hot = sents[0]
     for _ in range(4):  # the first sentence's words are used four times before any other word
         fast.tag_sentences([hot])
-    evictions = 0
+    evictions: list[tuple[dict[str, int], dict[str, int]]] = []  # hot words' uses before and after
+    evict = fast._evict
+
+    def counted(keep: int) -> None:
+        before = {w: int(fast._uses[fast._rows[w]]) for w in hot}
+        evict(keep)
+        evictions.append((before, {w: int(fast._uses[fast._rows[w]]) for w in hot if w in fast._rows}))
+
+    fast._evict = counted  # type: ignore[method-assign]
     for i in range(1, len(sents), 5):
-        before = len(fast._rows)
         fast.tag_sentences(sents[i:i + 5])
-        if len(fast._rows) < before + sum(len(s) for s in sents[i:i + 5]) and before > 400:
-            evictions += 1
+        if evictions:
             break
-    assert evictions == 1
+    assert len(evictions) == 1
+    before, after = evictions[0]
+    assert min(before.values()) >= 4 and after == {w: n // 2 for w, n in before.items()}  # kept, halved
     # the hot words survived the eviction, and only about KEEP_SHARE of the cap (plus one call's words) is left
     assert all(w in fast._rows for w in hot)
     assert len(fast._rows) <= int(400 * KEEP_SHARE) + sum(len(s) for s in sents[i:i + 5])
@@ -176,6 +184,15 @@ def test_viterbi_breaks_ties_towards_the_lower_label_as_crfsuite():
     assert viterbi([np.zeros((3, 3))], trans)[0].tolist() == [0, 0, 0]
     em = np.array([[0.0, 1.0, 1.0], [2.0, 0.0, 2.0]])
     assert viterbi([em], trans)[0].tolist() == [1, 0]
+
+
+def test_gazetteer_prefers_the_longest_entry_then_the_word_before_its_proclitic_free_form():
+    # "والي" is itself an entry's first word and, without its proclitic, "الي" is another's
+    gaz = Gazetteer({"والي بغداد": "PER", "الي بغداد": "LOC"})
+    assert gaz.match(["والي", "بغداد"]) == ["B-PER", "I-PER"]  # equal length: the word as written
+    gaz = Gazetteer({"والي بغداد": "PER", "الي بغداد الجديدة": "LOC"})
+    assert gaz.match(["والي", "بغداد", "الجديدة"]) == ["B-LOC", "I-LOC", "I-LOC"]  # longest first
+    assert gaz.spans(["والي", "بغداد", "الجديدة"], [0], [gaz.first_forms("والي")]) == [(0, 3, "LOC")]
 
 
 def test_gazetteer_match_with_sentence_ends_equals_matching_each_sentence():

@@ -389,7 +389,8 @@ class FastTagger:
             words: the raw words of all sentences, in order (``sum(lengths)`` of them).
             lengths: words per sentence.
             side: optional dict that receives, per word, ``"ar_norms"`` (the feature-normalised form of an
-                Arabic-letter word, else None), ``"cores"`` (the normalised form without proclitics), and,
+                Arabic-letter word, else None), ``"cores"`` (the normalised form without proclitics, article
+                kept: ``split_proclitics(norm)[1]``), and,
                 with gazetteers, ``"norms"`` (the feature-normalised forms) and ``"orgnames"`` (the mined
                 organisation names' BIO tags, if that group is on), for the post-passes of
                 :class:`akhbar.entities.tagger.DocumentTagger`.
