@@ -296,8 +296,6 @@ def test_read_conll_normalises_aqmar_labels(tmp_path):
 def test_chunks_of_lists_tuples_and_arrays():
     import numpy as np
 
-    from akhbar.entities.crf import chunks
-
     tags = ["B-PER", "I-PER", "O", "I-LOC"]
     assert chunks(tags) == chunks(tuple(tags)) == chunks(np.array(tags)) == [("PER", 0, 2), ("LOC", 3, 4)]
     assert chunks(["O", "O"]) == chunks(np.array(["O", "O"])) == chunks([]) == []
