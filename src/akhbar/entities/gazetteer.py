@@ -184,7 +184,6 @@ class Gazetteer:
 
     def __init__(self, entries: dict[str, str]):
         self.entries = {tuple(k.split()): v for k, v in entries.items()}
-        self.max_len = max((len(k) for k in self.entries), default=1)
         self.firsts = frozenset(k[0] for k in self.entries)
         lengths: dict[str, set[int]] = {}  # first word -> lengths (in words) of its entries
         for k in self.entries:
