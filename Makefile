@@ -40,4 +40,5 @@ bench: setup
 	$(VENV)/bin/python bench/bench_pipeline.py
 
 clean:
-	rm -rf $(VENV) .tools warehouse/akhbar.duckdb warehouse/parquet warehouse/prefect warehouse/gx
+	rm -rf $(VENV) .tools warehouse/akhbar.duckdb warehouse/akhbar.duckdb.wal warehouse/parquet warehouse/prefect \
+		warehouse/gx warehouse/data_docs warehouse/staging
