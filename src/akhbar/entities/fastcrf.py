@@ -46,6 +46,15 @@ _OFFSET = re.compile(r"^-?[0-9]+:")
 _NO_PAIR: tuple[None, None] = (None, None)
 
 
+def _with_capacity(array: np.ndarray, n: int) -> np.ndarray:
+    """``array`` if it has at least ``n`` rows, else a zero-padded copy of at least twice its length."""
+    if n <= len(array):
+        return array
+    grown = np.zeros((max(n, 2 * len(array)), *array.shape[1:]), dtype=array.dtype)
+    grown[: len(array)] = array
+    return grown
+
+
 def _pack(ids: list[int]) -> bytes:
     """A list of row numbers as one bytes object (a compact dictionary key)."""
     return array("i", ids).tobytes()
@@ -220,10 +229,9 @@ class FastTagger:
         self._bos = w.vector(["BOS"])
         self._eos = w.vector(["EOS"])
         self._pad = {d: w.vector([f"{d}:PAD"]) for d in self.offsets}
-        # attributes x of a word such that the model knows x or a neighbour's "d:x"
-        self._known_bases = frozenset(_OFFSET.sub("", a, count=1) for a in w.attr_index)
-        # each of them with its part (:meth:`_attribute_part`) in a row of _part_vec; row 0 (key "") is zeros
-        bases = sorted(self._known_bases)
+        # attributes x of a word such that the model knows x or a neighbour's "d:x", each with its part
+        # (:meth:`_attribute_part`) in a row of _part_vec; row 0 (key "") is zeros
+        bases = sorted({_OFFSET.sub("", a, count=1) for a in w.attr_index})
         self._part_index: dict[str, int] = {"": 0, **{x: i for i, x in enumerate(bases, start=1)}}
         self._part_vec = np.zeros((len(bases) + 1, *self._vec.shape[1:]), dtype=np.float64)
         for x, i in self._part_index.items():
@@ -286,10 +294,8 @@ class FastTagger:
                     flag |= bit
             new_flags.append(flag)
         n_rows = len(self._vrow)
-        if n_rows > len(self._flags):
-            grown_flags = np.zeros(max(n_rows, 2 * len(self._flags)), dtype=np.uint8)
-            grown_flags[: len(self._flags)] = self._flags
-            self._flags = grown_flags
+        # the per-row arrays grow together, by doubling
+        self._flags, self._uses = (_with_capacity(a, n_rows) for a in (self._flags, self._uses))
         self._flags[first_row:n_rows] = new_flags
         if not new_sigs:
             return
@@ -412,10 +418,6 @@ class FastTagger:
             rows = [get(x) for x in words]
         rows_arr = np.asarray(rows, dtype=np.intp)
         n_rows = len(self._vrow)
-        if n_rows > len(self._uses):
-            grown = np.zeros(max(n_rows, 2 * len(self._uses)), dtype=np.int64)
-            grown[: len(self._uses)] = self._uses
-            self._uses = grown
         self._uses[:n_rows] += np.bincount(rows_arr, minlength=n_rows)
         lens = np.asarray(lengths, dtype=np.intp)
         starts = np.cumsum(lens) - lens
@@ -474,10 +476,10 @@ class FastTagger:
                                for m in range(s0, e0)):
                     # the rows of the word's own gazetteer attribute (offset 0) and of the copies its
                     # neighbours at offset -d see, where the model knows them
-                    p0, e0 = m - pos_l[m], ends[m]
+                    sent_start, sent_end = m - pos_l[m], ends[m]
                     for d, i in self._gaz_attrs(key, tag):
                         k = m - d
-                        if p0 <= k < e0:
+                        if sent_start <= k < sent_end:
                             at.append(k)
                             idx.append(i)
         if at:
