@@ -176,3 +176,48 @@ def test_span_check_equals_python_slicing(monkeypatch, shared):
     assert derived["_span_matches_text"].to_list() == _reference_matches(spans, docs)
     assert derived["_span_matches_text"].sum() > 0
     assert derived.filter(pl.col("doc_id") == "f" * 64)["_doc_n_chars"].to_list() == [-1]
+
+
+# --- Expectation.configuration read once per expectation during a run (validate._install_configuration_memo)
+
+def _broken(good: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """Faults in three tables: a bad label and a broken span, a null and an unknown kind, a duplicate key."""
+    frames = dict(good)
+    frames["entity_mentions"] = good["entity_mentions"].with_columns(
+        pl.when(pl.col("mention_index") == 0).then(pl.lit("PERSON")).otherwise(pl.col("label")).alias("label"),
+        (pl.col("end_char") + 1).alias("end_char"))
+    frames["tokens"] = good["tokens"].with_columns(
+        pl.when(pl.col("token_index") == 1).then(None).otherwise(pl.col("norm")).alias("norm"),
+        pl.when(pl.col("token_index") == 0).then(pl.lit("noun")).otherwise(pl.col("kind")).alias("kind"))
+    frames["documents"] = pl.concat([good["documents"], good["documents"].head(1)])
+    return frames
+
+
+@pytest.mark.parametrize("result_format", ["SUMMARY", "BOOLEAN_ONLY"])
+def test_configuration_memo_changes_no_result(good, result_format):
+    from akhbar import validate
+
+    for frames in (good, _broken(good)):
+        documents = validate._Documents(frames["documents"])
+        n_failed = 0
+        for name in ("documents", "tokens", "sentences", "entity_mentions", "date_mentions"):
+            data = validate._derived(name, frames[name], documents).to_pandas()
+            rows = name in validate.NON_EMPTY_WHEN_DOCUMENTS
+            plain, _ = validate._run_suite(name, rows, data, result_format, memo=False)
+            memoised, _ = validate._run_suite(name, rows, data, result_format, memo=True)
+            assert [r.to_json_dict() for r in memoised.results] == [r.to_json_dict() for r in plain.results]
+            n_failed += sum(not r.success for r in plain.results)
+        assert n_failed == (0 if frames is good else 5)  # label, span text, null norm, kind, doc_id
+
+
+def test_configuration_memo_is_off_outside_a_run(good):
+    import great_expectations.expectations as gxe
+
+    from akhbar import validate
+
+    validate_tables(good, "r1")  # installs the memo
+    exp = gxe.ExpectColumnValuesToNotBeNull(column="doc_id")
+    first = exp.configuration
+    assert first is not exp.configuration  # built anew on each access, as in Great Expectations
+    assert first == exp.configuration and first.kwargs["column"] == "doc_id"
+    assert validate._configurations.memo is None
