@@ -412,11 +412,14 @@ class FastTagger:
         if len(self._pairs) > 2 * self.max_words:
             self._pairs.clear()
         get = self._rows.get
-        rows = [get(x) for x in words]
-        if None in rows:
-            self._add_words(words)
-            rows = [get(x) for x in words]
+        rows = [get(x, -1) for x in words]
         rows_arr = np.asarray(rows, dtype=np.intp)
+        missing = np.flatnonzero(rows_arr < 0).tolist()
+        if missing:  # only the missing positions are looked up again, and each new word is added once
+            self._add_words(list(dict.fromkeys([words[i] for i in missing])))
+            for i in missing:
+                rows[i] = get(words[i])
+            rows_arr[missing] = [rows[i] for i in missing]
         n_rows = len(self._vrow)
         self._uses[:n_rows] += np.bincount(rows_arr, minlength=n_rows)
         lens = np.asarray(lengths, dtype=np.intp)
