@@ -293,10 +293,6 @@ class Warehouse:
             con.register_filesystem(self._fs)
         added: dict[str, int] = {}
         try:
-            # rows of a table have no order (every key is a column; views and readers sort explicitly), so the
-            # load need not keep the staged files' row order: on the Parquet of 10,000 scale articles the
-            # inserts took 3.6-4.1 s instead of 4.8-5.3 s (DuckDB setting preserve_insertion_order)
-            con.execute("SET preserve_insertion_order = false")
             con.execute("BEGIN TRANSACTION")
             before = {n: con.execute(f"SELECT count(*) FROM {n}").fetchall()[0][0] for n in _PER_DOC_TABLES}
             docs = self._staged_files(run_id, "documents")
