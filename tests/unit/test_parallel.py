@@ -188,6 +188,21 @@ def test_workers_start_with_the_jemalloc_setting_and_the_flow_environment_is_res
             f"{polars_default},{polars_default},dirty_decay_ms:1000"] * 2
 
 
+
+def test_workers_run_with_raised_gc_thresholds_and_frozen_models():
+    import gc
+
+    from akhbar.parallel import WORKER_GC_THRESHOLD, map_chunks
+
+    before = gc.get_threshold()
+    with process_pool(2):
+        thresholds = map_chunks(gc.get_threshold, [(), ()])
+        frozen = map_chunks(gc.get_freeze_count, [(), ()])
+    assert thresholds == [WORKER_GC_THRESHOLD] * 2
+    assert WORKER_GC_THRESHOLD[0] > 700  # above CPython's default generation-0 threshold
+    assert min(frozen) > 10_000  # what the initialiser loaded is frozen (0 without gc.freeze)
+    assert gc.get_threshold() == before  # the flow process is left as it was
+
 def _hold_all(docs: pl.DataFrame, key: str) -> dict:
     tb = pipeline.tokenise_batch(docs, hold=key)
     return {"documents": docs, "tokens": tb.tokens, "sentences": tb.sentences,
