@@ -31,6 +31,10 @@ Expectations on every row, but each table is validated in two steps.
    with ``result_format="SUMMARY"``, and the rows for the table come from that run: unexpected_count and the
    detail (a sample of unexpected values, or the exception) are exactly those of a plain validation.
 
+Great Expectations' own bookkeeping is the larger part of a call's cost for the small tables: while a suite
+runs, each expectation object's ``configuration`` is built once instead of at every read
+(:func:`_install_configuration_memo`).
+
 The derived span check ``_span_matches_text`` compares code points with NumPy (UTF-32) instead of slicing
 ``raw_text`` per row in Polars, which is quadratic in a document's length; a negative start or an end before
 the start never matches. The documents frame is looked up by its first row per doc_id (a duplicated
@@ -268,7 +272,8 @@ def _batch_definition(table_name: str, expect_rows: bool) -> tuple[Any, Any, fro
     return bd, suite, frozenset(counted)
 
 
-#: Per-thread memo of :func:`_memoised_configuration`; ``None`` outside :func:`_run_suite`.
+#: Per-thread memo of :func:`_install_configuration_memo` (id -> (expectation, configuration)); ``None``
+#: outside :func:`_run_suite`.
 _configurations = threading.local()
 
 
