@@ -417,9 +417,8 @@ class FastTagger:
         missing = np.flatnonzero(rows_arr < 0).tolist()
         if missing:  # only the missing positions are looked up again, and each new word is added once
             self._add_words(list(dict.fromkeys([words[i] for i in missing])))
-            for i in missing:
-                rows[i] = get(words[i])
-            rows_arr[missing] = [rows[i] for i in missing]
+            rows_arr[missing] = [get(words[i]) for i in missing]
+            rows = rows_arr.tolist()
         n_rows = len(self._vrow)
         self._uses[:n_rows] += np.bincount(rows_arr, minlength=n_rows)
         lens = np.asarray(lengths, dtype=np.intp)
