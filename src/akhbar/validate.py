@@ -242,6 +242,7 @@ def _context() -> Any:
 
     ctx = gx.get_context(mode="ephemeral")
     ctx.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    _install_configuration_memo()  # once per process, with the context every suite run goes through
     return ctx
 
 
@@ -323,7 +324,6 @@ def _run_suite(table_name: str, expect_rows: bool, prepared: Any,
 
     with _lock:  # GX contexts are not thread-safe
         bd, suite, counted = _batch_definition(table_name, expect_rows)
-        _install_configuration_memo()
         validator = Validator(batch_definition=bd, batch_parameters={"dataframe": prepared},
                               result_format=result_format)
         _configurations.memo = {} if memo else None
